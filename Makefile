@@ -1,0 +1,43 @@
+# Two commands for a fresh machine with Python 3.11, make and apt:
+#   make serve   builds the demo edition and serves it on http://127.0.0.1:8000/
+#   make test    installs what the tests need (headless Chromium included) and runs them all
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
+
+.PHONY: serve build check test system-packages clean
+
+serve: $(VENV)/.installed
+	$(BIN)/python build.py serve --host $(HOST) --port $(PORT)
+
+build: $(VENV)/.installed
+	$(BIN)/python build.py build
+
+check: $(VENV)/.installed
+	$(BIN)/python build.py check
+
+test: $(VENV)/.installed-test system-packages
+	$(BIN)/python -m pytest
+
+# Debian's python3 lacks venv until python3-venv is installed.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && $(PYTHON) -m venv $(VENV); }
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Playwright's own browser download cannot work here: the tests drive Debian's Chromium.
+system-packages:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium; }
+
+clean:
+	rm -rf _site .glossator-cache

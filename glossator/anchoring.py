@@ -1,0 +1,278 @@
+"""Anchoring: finds the one passage each note quotes, or says precisely why it cannot.
+
+Quotes and article text are compared after the same normalization on both sides (white space,
+curly and straight quotes, dashes). A note is anchored only by an exact match; the closest
+passage found by edit distance is offered to the contributor, never used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .diagnostics import Diagnostic
+from .notes import Note
+from .rendering import ArticleText, Block, inline_text
+
+EQUIVALENTS = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2013": "\u2014", "\u2015": "\u2014", "\u2010": "-", "\u2011": "-", "\u2026": "...",
+    "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+}
+CONTEXT_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalized text, with the range of the original text each character stands for."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """The original range behind the normalized range [start, end)."""
+        return self.starts[start], self.ends[end - 1]
+
+
+def normalize(raw: str) -> Normalized:
+    """White space runs become one space; quotes straight; '--', en and em dashes one dash."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    index, length = 0, len(raw)
+    while index < length:
+        ch = raw[index]
+        run_end = index + 1
+        if ch.isspace():
+            while run_end < length and raw[run_end].isspace():
+                run_end += 1
+            replacement = " "
+        elif ch == "-" and run_end < length and raw[run_end] == "-":
+            while run_end < length and raw[run_end] == "-":
+                run_end += 1
+            replacement = "\u2014"
+        else:
+            replacement = EQUIVALENTS.get(ch, ch)
+        for out in replacement:
+            chars.append(out)
+            starts.append(index)
+            ends.append(run_end)
+        index = run_end
+    return Normalized("".join(chars), tuple(starts), tuple(ends))
+
+
+def normalize_quote(text: str) -> str:
+    """A quote, prefix or suffix as compared: Markdown syntax removed, then normalized."""
+    return normalize(inline_text(text)).text.strip()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a note is anchored: a range of one block's text, and its line in the article file."""
+
+    note: Note
+    block: Block
+    start: int
+    end: int
+    line: int
+
+
+@dataclass(frozen=True)
+class _Match:
+    block: int
+    start: int  # in the block's normalized text
+    end: int
+
+
+class Anchorer:
+    """Resolves notes against one article's text."""
+
+    def __init__(self, text: ArticleText, article_display: str):
+        self.text = text
+        self.display = article_display
+        self.blocks = text.blocks
+        self.norms = [normalize(block.text) for block in self.blocks]
+
+    def resolve(self, note: Note) -> Anchor | Diagnostic:
+        """Anchor a note, or return the error that tells its author how to fix it."""
+        quote = normalize_quote(note.quote)
+        if not quote:
+            return note.error("quote", "empty quote", "copy the passage the note explains into `quote:`")
+        matches = self._find(quote)
+        if not matches:
+            return self._not_found(note, quote)
+        selected = [m for m in matches if self._fits_context(m, note)]
+        if not selected:
+            field = "prefix" if note.prefix else "suffix"
+            return note.error(field, f"prefix/suffix fits none of the {len(matches)} matches of the quote",
+                              self._pick_hint(matches, intro="the quote occurs here:"))
+        if note.occurrence is not None:
+            if note.occurrence > len(selected):
+                return note.error("occurrence", f"occurrence {note.occurrence} is out of range: "
+                                  f"the quote has {len(selected)} match{'es' if len(selected) > 1 else ''}",
+                                  self._pick_hint(selected, intro="the quote occurs here:"))
+            selected = [selected[note.occurrence - 1]]
+        if len(selected) > 1:
+            return note.error("quote", f"ambiguous: {len(selected)} matches for quote {_short(quote)}",
+                              self._pick_hint(selected, intro="add one of these lines to the note to pick a match:"))
+        return self._anchor(note, selected[0])
+
+    def _find(self, quote: str) -> list[_Match]:
+        """Every occurrence of the quote within one block; whole-word matches win when there are any."""
+        found = []
+        for index, norm in enumerate(self.norms):
+            position = norm.text.find(quote)
+            while position >= 0:
+                found.append(_Match(index, position, position + len(quote)))
+                position = norm.text.find(quote, position + 1)
+        whole = [m for m in found if self._whole_words(m)]
+        return whole or found
+
+    def _whole_words(self, match: _Match) -> bool:
+        text = self.norms[match.block].text
+        starts_word = match.start == 0 or not (text[match.start - 1].isalnum() and text[match.start].isalnum())
+        ends_word = match.end == len(text) or not (text[match.end - 1].isalnum() and text[match.end].isalnum())
+        return starts_word and ends_word
+
+    def _before(self, match: _Match) -> str:
+        earlier = " ".join(n.text for n in self.norms[:match.block])
+        return (earlier + " " + self.norms[match.block].text[:match.start]).rstrip()
+
+    def _after(self, match: _Match) -> str:
+        later = " ".join(n.text for n in self.norms[match.block + 1:])
+        return (self.norms[match.block].text[match.end:] + " " + later).lstrip()
+
+    def _fits_context(self, match: _Match, note: Note) -> bool:
+        prefix, suffix = normalize_quote(note.prefix), normalize_quote(note.suffix)
+        return (not prefix or self._before(match).endswith(prefix)) and (
+            not suffix or self._after(match).startswith(suffix))
+
+    def _anchor(self, note: Note, match: _Match) -> Anchor:
+        block = self.blocks[match.block]
+        start, end = self.norms[match.block].original(match.start, match.end)
+        return Anchor(note, block, start, end, self.text.line_of(block, start))
+
+    def _line(self, match: _Match) -> int:
+        block = self.blocks[match.block]
+        return self.text.line_of(block, self.norms[match.block].original(match.start, match.end)[0])
+
+    def _pick_hint(self, matches: list[_Match], intro: str) -> str:
+        """One line per match: where it is, its context, and the selector that picks it."""
+        lines = [intro]
+        for number, match in enumerate(matches, start=1):
+            before_words = self._before(match).split()[-CONTEXT_WORDS:]
+            after_words = self._after(match).split()[:CONTEXT_WORDS]
+            quote = self.norms[match.block].text[match.start:match.end]
+            context = f'"...{" ".join(before_words)} [{quote}] {" ".join(after_words)}..."'
+            lines.append(f"{self.display}:{self._line(match)}: {context}")
+            lines.append(f"  {self._selector_for(match, matches, number)}")
+        return "\n".join(lines)
+
+    def _selector_for(self, match: _Match, matches: list[_Match], number: int) -> str:
+        """The shortest `prefix:` that singles this match out, or its `occurrence:`."""
+        words = self._before(match).split()
+        others = [m for m in matches if m != match]
+        for count in range(1, min(len(words), CONTEXT_WORDS) + 1):
+            prefix = " ".join(words[-count:])
+            if not any(self._before(other).endswith(prefix) for other in others):
+                return f'prefix: "{_yaml_escape(prefix)}"   (or occurrence: {number})'
+        return f"occurrence: {number}"
+
+    def _not_found(self, note: Note, quote: str) -> Diagnostic:
+        whole_text = " ".join(n.text for n in self.norms)
+        if quote in whole_text:
+            return note.error("quote", f"quote {_short(quote)} runs across two paragraphs",
+                              "a note quotes one paragraph, heading, highlight or caption: shorten the quote")
+        best = self._closest(quote)
+        if best is None:
+            return note.error("quote", f"not found: quote {_short(quote)} does not occur in the article",
+                              f"no passage of {self.display} comes close: copy the passage from the article page")
+        block_index, start, end, distance = best
+        block = self.blocks[block_index]
+        raw_start, raw_end = self.norms[block_index].original(start, end)
+        passage = block.text[raw_start:raw_end]
+        why = " (it differs in case)" if passage.lower() == inline_text(note.quote).strip().lower() else ""
+        return note.error(
+            "quote", f"not found: quote {_short(quote)} does not occur in the article",
+            f'did you mean "{_yaml_escape(" ".join(passage.split()))}"{why} '
+            f"({self.display}:{self.text.line_of(block, raw_start)}, {distance} edit{'s' if distance != 1 else ''} away)?",
+        )
+
+    def _closest(self, quote: str) -> tuple[int, int, int, int] | None:
+        """The passage with the fewest edits from the quote: (block, start, end, edits), or None.
+        rapidfuzz ranks the blocks; an exact edit-distance alignment runs on the best few."""
+        scored = sorted(((fuzz.partial_ratio(quote, n.text), i) for i, n in enumerate(self.norms)), reverse=True)
+        candidates = []
+        for _, index in scored[:3]:
+            distance, start, end = _align(quote, self.norms[index].text)
+            candidates.append((distance, index, start, end))
+        if not candidates:
+            return None
+        distance, index, start, end = min(candidates)
+        if distance > max(2, len(quote) * 0.4):
+            return None
+        start, end = _widen_to_words(self.norms[index].text, start, end)
+        return index, start, end, distance
+
+
+def _align(pattern: str, text: str) -> tuple[int, int, int]:
+    """Best approximate occurrence of `pattern` in `text` (Sellers' algorithm): the fewest
+    insertions, deletions and substitutions, and the range of `text` it covers."""
+    previous = [0] * (len(text) + 1)
+    origin = list(range(len(text) + 1))
+    for row, ch in enumerate(pattern, start=1):
+        current, current_origin = [row] + [0] * len(text), [0] * (len(text) + 1)
+        for col in range(1, len(text) + 1):
+            substitute = previous[col - 1] + (ch != text[col - 1])
+            delete = previous[col] + 1
+            insert = current[col - 1] + 1
+            best = min(substitute, delete, insert)
+            current[col] = best
+            if best == substitute:
+                current_origin[col] = origin[col - 1]
+            elif best == delete:
+                current_origin[col] = origin[col]
+            else:
+                current_origin[col] = current_origin[col - 1]
+        previous, origin = current, current_origin
+    end = min(range(len(text) + 1), key=lambda col: (previous[col], col))
+    return previous[end], origin[end], end
+
+
+def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _short(quote: str, limit: int = 60) -> str:
+    text = quote if len(quote) <= limit else quote[: limit - 3].rstrip() + "..."
+    return f'"{text}"'
+
+
+def _yaml_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+@dataclass(frozen=True)
+class AnnotatedArticle:
+    """An article with its visible text and its notes' anchors."""
+
+    article: object
+    text: ArticleText
+    anchors: tuple[Anchor, ...]
+
+
+def anchor_article(article, notes: list[Note], text: ArticleText) -> tuple[AnnotatedArticle, list[Diagnostic]]:
+    """Resolve every note of one article; problems are returned, not raised, to be shown together."""
+    anchorer = Anchorer(text, article.display)
+    anchors, problems = [], []
+    for note in notes:
+        result = anchorer.resolve(note)
+        (anchors if isinstance(result, Anchor) else problems).append(result)
+    return AnnotatedArticle(article, text, tuple(anchors)), problems

@@ -1,0 +1,105 @@
+"""Articles: reads `content/<slug>.md` files into `Article` values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic, Report, UserError
+from .timestamps import is_iso_timestamp
+from .yamldoc import YamlDoc, parse_yaml, read_source, split_front_matter, validate
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its front matter fields, its Markdown body, and where each came from."""
+
+    slug: str
+    display: str
+    title: str
+    authors: tuple[str, ...]
+    byline: str
+    outlet: str
+    updated: str
+    published: str
+    highlights: tuple[str, ...]
+    source: str
+    rights: str
+    related: tuple[str, ...]
+    topics: tuple[str, ...]
+    language: str
+    body: str
+    body_line: int
+    title_line: int
+    highlight_lines: tuple[int, ...]
+
+    @property
+    def date(self) -> str:
+        """The article's own timestamp: its update time, else its publication time."""
+        return self.updated or self.published
+
+
+def load_articles(config: SiteConfig, report: Report) -> list[Article]:
+    """Load every article under `content/`, in file-name order; problems go to `report`."""
+    articles = []
+    for path in sorted(config.content_dir.glob("*.md"), key=lambda p: p.name):
+        display = path.relative_to(config.root).as_posix()
+        if not SLUG.match(path.stem):
+            report.error(display, 1, 1, f"bad article file name {path.name!r}",
+                         "name articles with lower-case letters, digits and hyphens, such as `nsa-france.md`")
+            continue
+        try:
+            article = load_article(path, display, report)
+        except UserError as error:
+            report.extend(error.diagnostics)
+            continue
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+def load_article(path: Path, display: str, report: Report) -> Article | None:
+    """Load one article file; returns None when its front matter has errors (in `report`)."""
+    text = read_source(path, display)
+    front, body, body_line = split_front_matter(text, display)
+    doc = parse_yaml(front, display, first_line=2)
+    problems = validate(doc, "article")
+    problems += _check_values(doc)
+    if problems:
+        report.extend(problems)
+        return None
+    data = doc.data
+    highlights = tuple(data.get("highlights", ()))
+    return Article(
+        slug=path.stem, display=display, title=data["title"],
+        authors=tuple(data.get("authors", ())), byline=data.get("byline", ""),
+        outlet=data.get("outlet", ""), updated=data.get("updated", ""),
+        published=data.get("published", ""), highlights=highlights,
+        source=data.get("source", ""), rights=data.get("rights", ""),
+        related=tuple(data.get("related", ())), topics=tuple(data.get("topics", ())),
+        language=data.get("language", ""), body=body, body_line=body_line,
+        title_line=doc.position("title")[0],
+        highlight_lines=tuple(doc.position("highlights", i)[0] for i in range(len(highlights))),
+    )
+
+
+def _check_values(doc: YamlDoc) -> list[Diagnostic]:
+    """Checks the schema cannot express: timestamps that parse, web addresses."""
+    problems = []
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for key in ("updated", "published"):
+        value = data.get(key)
+        if isinstance(value, str) and not is_iso_timestamp(value):
+            line, col = doc.position(key)
+            problems.append(Diagnostic(doc.path, line, col, f"field '{key}' is not an ISO 8601 time: {value!r}",
+                                       "write it as '2013-10-21T21:54:00-04:00' (date, time, UTC offset)"))
+    source = data.get("source")
+    if isinstance(source, str) and not re.match(r"^https?://[^\s/]+", source):
+        line, col = doc.position("source")
+        problems.append(Diagnostic(doc.path, line, col, f"field 'source' is not a web address: {source!r}",
+                                   "give the original article's address, starting with https:// or http://"))
+    return problems

@@ -1,0 +1,142 @@
+"""Configuration: reads `site.yaml` into a `SiteConfig`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .diagnostics import Diagnostic, UserError
+from .yamldoc import parse_yaml, read_source, validate
+
+CONFIG_FILE = "site.yaml"
+
+DEFAULT_NOTE_TYPES = (
+    ("correction", "Correction", "Corrections"),
+    ("context", "Context", "Context"),
+    ("definition", "Definition", "Definitions"),
+    ("source", "Source", "Sources"),
+    ("question", "Question", "Questions"),
+)
+
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """A kind of note, as listed in `site.yaml`: its id, the word readers see, its plural."""
+
+    id: str
+    label: str
+    plural: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The edition's settings and the folders it is built from."""
+
+    root: Path
+    title: str
+    description: str
+    language: str
+    base_url: str
+    theme: str
+    repository: str
+    note_types: tuple[NoteType, ...]
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL, always ending in '/': '/' or '/repo/'."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.root / "themes" / self.theme
+
+    def note_type(self, type_id: str) -> NoteType | None:
+        return next((t for t in self.note_types if t.id == type_id), None)
+
+
+def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
+    """Read and check `site.yaml` under `root`; `base_url` overrides the file's value."""
+    doc = parse_yaml(read_source(root / CONFIG_FILE, CONFIG_FILE), CONFIG_FILE)
+    problems = validate(doc, "site")
+    if problems:
+        raise UserError(problems)
+    data = doc.data
+    url_given = base_url if base_url is not None else data.get("base_url", "/")
+    normalized_url = normalize_base_url(url_given)
+    if normalized_url is None:
+        line, col = doc.position("base_url") if base_url is None else (1, 1)
+        where = CONFIG_FILE if base_url is None else "--base-url"
+        raise UserError([Diagnostic(
+            where, line, col, f"bad base URL {url_given!r}",
+            "use an absolute address such as https://example.github.io/edition/ or a path such as /edition/",
+        )])
+    theme = data.get("theme", "default")
+    config = SiteConfig(
+        root=root,
+        title=data["title"],
+        description=data.get("description", ""),
+        language=data.get("language", "en"),
+        base_url=normalized_url,
+        theme=theme,
+        repository=data.get("repository", ""),
+        note_types=_note_types(data.get("note_types")),
+    )
+    _check_theme(config, doc.position("theme"))
+    _check_note_types(config, doc)
+    return config
+
+
+def normalize_base_url(url: str) -> str | None:
+    """Return the base URL ending in '/', or None when it is neither http(s) nor a path."""
+    parts = urlsplit(url.strip())
+    if any(ch.isspace() or ord(ch) < 32 for ch in url.strip()) or parts.query or parts.fragment:
+        return None
+    if parts.scheme in ("http", "https") and parts.netloc:
+        path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        return f"{parts.scheme}://{parts.netloc}{path}"
+    if not parts.scheme and not parts.netloc and parts.path.startswith("/") and ".." not in parts.path.split("/"):
+        return parts.path if parts.path.endswith("/") else parts.path + "/"
+    return None
+
+
+def _note_types(entries: list[dict[str, str]] | None) -> tuple[NoteType, ...]:
+    if not entries:
+        return tuple(NoteType(i, label, plural) for i, label, plural in DEFAULT_NOTE_TYPES)
+    return tuple(
+        NoteType(e["id"], e["label"], e.get("plural", e["label"]), e.get("description", ""))
+        for e in entries
+    )
+
+
+def _check_theme(config: SiteConfig, position: tuple[int, int]) -> None:
+    line, col = position
+    if not _SAFE_NAME.match(config.theme):
+        raise UserError([Diagnostic(CONFIG_FILE, line, col, f"bad theme name {config.theme!r}",
+                                    "a theme is a folder name under themes/, such as `default`")])
+    if not (config.theme_dir / "templates").is_dir():
+        known = sorted(p.name for p in (config.root / "themes").glob("*") if (p / "templates").is_dir())
+        raise UserError([Diagnostic(CONFIG_FILE, line, col, f"theme {config.theme!r} not found",
+                                    "themes found: " + (", ".join(known) or "none"))])
+
+
+def _check_note_types(config: SiteConfig, doc) -> None:
+    seen: set[str] = set()
+    for index, note_type in enumerate(config.note_types):
+        if note_type.id in seen or not _SAFE_NAME.match(note_type.id):
+            line, col = doc.position("note_types", index, "id")
+            raise UserError([Diagnostic(CONFIG_FILE, line, col, f"bad or repeated note type id {note_type.id!r}",
+                                        "ids are unique lower-case words such as `correction`")])
+        seen.add(note_type.id)

@@ -1,0 +1,453 @@
+"""Import: turns a scraped news page (plain text or saved HTML) into `content/<slug>.md`.
+
+Plain text follows rules for pages of the CNN style: a title, a byline, a timestamp and story
+highlights at the top; paragraphs one to a line; photo galleries, video blocks, inline links to
+related stories and advertisements mixed into the story. The words of the story are never
+changed: clutter is dropped whole, and what the page prints twice is kept once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, UserError
+from .timestamps import looks_like_timestamp, parse_timestamp
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+
+# Lines that belong to the page's furniture, never to the story (compared in lower case).
+FURNITURE = {
+    "skip to main content", "skip to navigation", "skip navigation", "advertisement",
+    "hide caption", "show caption", "<<", "<", ">", ">>", "story highlights", "just watched",
+    "must watch", "replay", "play video", "more videos", "next", "previous", "close",
+}
+VIDEO_MARKERS = {"just watched", "must watch", "replay", "play video"}
+GALLERY_LINK = re.compile(r"^(photos|photo gallery|gallery|video|videos)\s*:\s*\S", re.I)
+RELATED_PREFIX = re.compile(r"^(read|read more|related|watch|more|see|opinion|analysis|link)\s*:\s*\S", re.I)
+HIGHLIGHTS_HEADING = re.compile(r"^(story highlights|highlights|key points)$", re.I)
+BULLET = re.compile(r"^[•·▪◦*\-–]\s+")
+BYLINE = re.compile(r"^(?:by|from)\s+(?P<names>.+)$", re.I)
+DATELINE_OUTLET = re.compile(r"^(?:[A-Z][A-Za-z .,'-]*\s)?\((?P<outlet>[A-Z][A-Za-z&. ]{0,30})\)\s*(?:--|—|–)")
+COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)\s*(?P<text>.*)$", re.I)
+URL_LINE = re.compile(r"^(?:(?:source|url|link|original)\s*:\s*)?(?P<url>https?://\S+)$", re.I)
+COVERAGE_START = re.compile(r"^part of complete coverage on\b", re.I)
+DURATION = re.compile(r"\s+\d{1,2}:\d{2}$")
+SENTENCE_END = re.compile(r"[.!?:;…]$")
+CLOSERS = "\"'”’»)]"
+
+# Who holds the copyright, for outlets whose legal name differs from the name in the byline.
+RIGHTS_HOLDERS = {"CNN": "Cable News Network"}
+
+HEADING_MAX_WORDS = 6
+PARAGRAPH_MIN_WORDS = 17
+
+
+@dataclass
+class ImportedArticle:
+    """An article read from a scraped page: ordered front matter, Markdown body, warnings."""
+
+    meta: dict[str, Any]
+    body: str
+    missing: list[str] = field(default_factory=list)
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+def import_page(page: Path, content_dir: Path, slug: str | None = None, force: bool = False,
+                display: str | None = None) -> tuple[Path, list[Diagnostic]]:
+    """Import `page` into `content_dir`; returns the written file and the warnings."""
+    display = display or str(page)
+    raw = _read_page(page, display)
+    article = parse_html(raw, display) if _is_html(page, raw) else parse_scraped_text(
+        _decode_text(raw, display), display)
+    slug = slug if slug is not None else slugify(article.meta["title"])
+    if not SLUG_PATTERN.match(slug):
+        raise UserError([Diagnostic(display, 1, 1, f"bad slug {slug!r}",
+                                    "a slug is lower-case letters, digits and hyphens, such as `nsa-france`")])
+    target = content_dir / f"{slug}.md"
+    if target.exists() and not force:
+        raise UserError([Diagnostic(display, 1, 1, f"{target} already exists",
+                                    "pass --force to replace it, or --slug to give the article another name")])
+    write_atomically(target, render_article_file(article))
+    warnings = [Diagnostic(display, 1, 1, f"no {name} found on the page",
+                           f"the article was written without it: add `{key}:` to {target} by hand")
+                for name, key in article.missing]
+    return target, warnings
+
+
+def _read_page(page: Path, display: str) -> bytes:
+    try:
+        raw = page.read_bytes()
+    except FileNotFoundError:
+        raise UserError([Diagnostic(display, 1, 1, "file not found", "check the path of the page to import")])
+    except OSError as exc:
+        raise UserError([Diagnostic(display, 1, 1, f"cannot read file: {exc.strerror}")])
+    if not raw.strip():
+        raise UserError([Diagnostic(display, 1, 1, "file is empty", "save the whole page, as text or HTML")])
+    if b"\x00" in raw[:8192]:
+        raise UserError([Diagnostic(display, 1, 1, "file is binary, not a page",
+                                    "import a page saved as plain text or HTML")])
+    return raw
+
+
+def _is_html(page: Path, raw: bytes) -> bool:
+    head = raw[:2048].lstrip().lower()
+    return page.suffix.lower() in (".html", ".htm") or head.startswith((b"<!doctype html", b"<html"))
+
+
+def _decode_text(raw: bytes, display: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UserError([Diagnostic(display, line, 1, "page is not valid UTF-8 text",
+                                    "save the page as UTF-8, or import the saved HTML instead")])
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+# --- plain text ----------------------------------------------------------------------------
+
+def parse_scraped_text(text: str, display: str = "<page>") -> ImportedArticle:
+    """Read a scraped page: header fields first, then the story, then the trailing lists."""
+    lines = [line.strip() for line in text.split("\n")]
+    lines, topics = _cut_coverage_list(lines)
+    header = _read_header(lines, display)
+    story = _read_story(lines[header.body_start:])
+    outlet = header.outlet or _dateline_outlet(story.paragraphs)
+    meta: dict[str, Any] = {"title": header.title}
+    _put(meta, "authors", header.authors)
+    _put(meta, "byline", header.byline)
+    _put(meta, "outlet", outlet)
+    if header.timestamp:
+        meta[header.timestamp.kind] = header.timestamp.iso
+    _put(meta, "highlights", header.highlights)
+    _put(meta, "source", header.source or story.source)
+    _put(meta, "rights", story.rights or _rights(outlet, header.timestamp.iso if header.timestamp else ""))
+    _put(meta, "related", _unique(story.related))
+    _put(meta, "topics", topics)
+    missing = [(name, key) for name, key, value in (
+        ("byline", "authors", header.authors), ("date", "updated", header.timestamp),
+        ("outlet", "outlet", outlet)) if not value]
+    return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing)
+
+
+def _put(meta: dict[str, Any], key: str, value: Any) -> None:
+    if value:
+        meta[key] = value
+
+
+def _cut_coverage_list(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Drop the trailing 'Part of complete coverage on' list; keep its topic."""
+    for index, line in enumerate(lines):
+        if COVERAGE_START.match(line):
+            rest = line[len("part of complete coverage on"):].strip()
+            topic = rest or next((l for l in lines[index + 1:] if l), "")
+            end = index
+            while end > 0 and (not lines[end - 1] or lines[end - 1].lower() == "advertisement"):
+                end -= 1
+            return lines[:end], [topic] if topic and not looks_like_timestamp(topic) else []
+    return lines, []
+
+
+@dataclass
+class _Header:
+    title: str
+    byline: str
+    authors: list[str]
+    outlet: str
+    timestamp: Any
+    highlights: list[str]
+    source: str
+    body_start: int
+
+
+def _read_header(lines: list[str], display: str) -> _Header:
+    top = range(min(len(lines), 80))
+    byline_at = next((i for i in top if BYLINE.match(lines[i]) and len(lines[i].split()) <= 16), None)
+    time_at = next((i for i in top if looks_like_timestamp(lines[i])), None)
+    highlights_at = next((i for i in top if HIGHLIGHTS_HEADING.match(lines[i])), None)
+    markers = [i for i in (byline_at, time_at, highlights_at) if i is not None]
+    if not markers:
+        raise UserError([Diagnostic(display, 1, 1, "no recognisable title, byline or date",
+                                    "a page starts with its title, then 'By ...', then an 'updated ...' "
+                                    "timestamp; check that this is a saved article page")])
+    title_at = next((i for i in range(min(markers) - 1, -1, -1)
+                     if lines[i] and not _is_furniture(lines[i]) and not URL_LINE.match(lines[i])), None)
+    if title_at is None:
+        raise UserError([Diagnostic(display, min(markers) + 1, 1, "no recognisable title",
+                                    "the headline must stand on its own line above the byline")])
+    highlights, highlights_end = _read_highlights(lines, highlights_at)
+    byline = lines[byline_at] if byline_at is not None else ""
+    names, outlet = _split_byline(byline)
+    last = max([title_at, highlights_end] + markers)
+    source = next((URL_LINE.match(l)["url"] for l in lines[:last] if URL_LINE.match(l)), "")
+    return _Header(
+        title=lines[title_at], byline=byline, authors=names, outlet=outlet,
+        timestamp=parse_timestamp(lines[time_at]) if time_at is not None else None,
+        highlights=highlights, source=source, body_start=last + 1,
+    )
+
+
+def _read_highlights(lines: list[str], start: int | None) -> tuple[list[str], int]:
+    if start is None:
+        return [], -1
+    items, end = [], start
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        if not line:
+            if items:
+                break
+            continue
+        if not BULLET.match(line):
+            break
+        items.append(BULLET.sub("", line))
+        end = index
+    return items, end
+
+
+def _split_byline(byline: str) -> tuple[list[str], str]:
+    """'By A, B and C, CNN' -> (['A', 'B', 'C'], 'CNN')."""
+    match = BYLINE.match(byline)
+    if not match:
+        return [], ""
+    parts = [p.strip() for p in match["names"].split(",") if p.strip()]
+    outlet = ""
+    if len(parts) > 1 and _looks_like_outlet(parts[-1]):
+        outlet = parts.pop()
+    names: list[str] = []
+    for part in parts:
+        names.extend(n.strip() for n in re.split(r"\s+(?:and|&)\s+|^and\s+", part) if n.strip())
+    return names, outlet
+
+
+def _looks_like_outlet(text: str) -> bool:
+    words = text.split()
+    return len(words) <= 4 and (any(w.isupper() and len(w) > 1 for w in words)
+                                or text.lower().endswith(("staff", "wire", "news", "press")))
+
+
+def _dateline_outlet(paragraphs: list[str]) -> str:
+    for paragraph in paragraphs[:3]:
+        match = DATELINE_OUTLET.match(paragraph)
+        if match:
+            return match["outlet"].strip()
+    return ""
+
+
+def _rights(outlet: str, iso: str) -> str:
+    if not outlet:
+        return ""
+    year = iso[:4]
+    holder = RIGHTS_HOLDERS.get(outlet, outlet)
+    return f"© {year} {holder}" if year else f"© {holder}"
+
+
+def _is_furniture(line: str) -> bool:
+    lowered = line.lower()
+    return lowered in FURNITURE or line.isdigit() and len(line) <= 3 or GALLERY_LINK.match(line) is not None
+
+
+@dataclass
+class _Story:
+    blocks: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    rights: str = ""
+    source: str = ""
+
+
+def _read_story(lines: list[str]) -> _Story:
+    """Sort each line of the story into paragraph, heading, caption, related link or clutter."""
+    story = _Story()
+    after_gallery_link = False
+    for block in _blocks(lines):
+        lowered = {line.lower() for line in block}
+        if lowered & VIDEO_MARKERS:
+            story.related.extend(DURATION.sub("", l) for l in block
+                                 if l.lower() not in FURNITURE and not l.isdigit())
+            continue
+        if _is_gallery(block):
+            after_gallery_link = _read_gallery(block, story)
+            continue
+        for line in block:
+            after_gallery_link = _read_line(line, story, after_gallery_link)
+    return story
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    blocks, current = [], []
+    for line in lines + [""]:
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    return blocks
+
+
+def _is_gallery(block: list[str]) -> bool:
+    return any(_is_furniture(l) and l.lower() != "advertisement" or _undoubled(l) for l in block)
+
+
+def _read_gallery(block: list[str], story: _Story) -> bool:
+    """Keep a gallery's caption once; drop its controls; its trailing links are related stories."""
+    after_link = False
+    for index, line in enumerate(block):
+        next_line = block[index + 1].lower() if index + 1 < len(block) else ""
+        caption = _undoubled(line)
+        if GALLERY_LINK.match(line):
+            after_link = True
+        elif caption:
+            story.blocks.append(figure(caption))
+        elif _is_furniture(line):
+            continue
+        elif after_link:
+            story.related.append(line)
+        elif next_line in ("hide caption", "show caption") and not _ends_sentence(line):
+            continue  # the gallery's own title, repeated in its "Photos:" link
+        elif _ends_sentence(line):
+            story.blocks.append(figure(line))
+    return after_link
+
+
+def _read_line(line: str, story: _Story, after_gallery_link: bool) -> bool:
+    """Place one line of the story; returns whether a list of related links is still going on."""
+    words = len(line.split())
+    if _is_furniture(line) or looks_like_timestamp(line):
+        return after_gallery_link
+    if COPYRIGHT.match(line) and words <= 20:
+        story.rights = line
+        return after_gallery_link
+    if URL_LINE.match(line):
+        story.source = story.source or URL_LINE.match(line)["url"]
+        return after_gallery_link
+    sentence = _ends_sentence(line)
+    if after_gallery_link and words < PARAGRAPH_MIN_WORDS and (not sentence or line.endswith("?")):
+        story.related.append(line)
+        return True
+    if sentence or words >= PARAGRAPH_MIN_WORDS:
+        story.blocks.append(escape_markdown(line))
+        story.paragraphs.append(line)
+    elif RELATED_PREFIX.match(line) or words > HEADING_MAX_WORDS:
+        story.related.append(line)
+    else:
+        story.blocks.append("## " + escape_markdown(line, at_line_start=False))
+    return False
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(CLOSERS)
+    return bool(SENTENCE_END.search(stripped)) or (stripped != line and len(line.split()) > HEADING_MAX_WORDS)
+
+
+def _undoubled(line: str) -> str:
+    """The text of a line that repeats itself ('A. A.' -> 'A.'), or ''."""
+    middle = len(line) // 2
+    for cut in (middle, middle - 1, middle + 1):
+        first, second = line[:cut].strip(), line[cut:].strip()
+        if len(first) > 20 and first == second:
+            return first
+    return ""
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+def parse_html(raw: bytes, display: str = "<page>") -> ImportedArticle:
+    """Read a saved HTML page with trafilatura, then apply the plain-text rules to its text."""
+    import trafilatura  # imported here: it is slow to load and only this path needs it
+
+    document = trafilatura.bare_extraction(raw, with_metadata=True, include_formatting=False,
+                                           include_comments=False, include_tables=False)
+    if document is None or not getattr(document, "text", None):
+        raise UserError([Diagnostic(display, 1, 1, "no article text found in the HTML page",
+                                    "save the article's own page, not an index or a login page")])
+    data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise UserError([Diagnostic(display, 1, 1, "no recognisable title in the HTML page",
+                                    "the page needs a <title> or an <h1> headline")])
+    story = _read_story([l.strip() for l in data["text"].split("\n")])
+    authors = [a.strip() for a in re.split(r";|,|\s+and\s+", data.get("author") or "") if a.strip()]
+    outlet = (data.get("sitename") or "").strip() or _dateline_outlet(story.paragraphs)
+    meta: dict[str, Any] = {"title": title}
+    _put(meta, "authors", authors)
+    _put(meta, "outlet", outlet)
+    _put(meta, "updated", data.get("date") or "")
+    _put(meta, "source", data.get("url") or story.source)
+    _put(meta, "rights", story.rights or _rights(outlet, data.get("date") or ""))
+    _put(meta, "related", _unique(story.related))
+    missing = [(name, key) for name, key in (("byline", "authors"), ("date", "updated"), ("outlet", "outlet"))
+               if key not in meta]
+    return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def figure(caption: str) -> str:
+    """A figure holding only its caption, in Markdown that Python-Markdown's md_in_html reads."""
+    text = escape_markdown(caption, at_line_start=False)
+    return f'<figure markdown="1">\n<figcaption markdown="span">{text}</figcaption>\n</figure>'
+
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_LINE_START_SPECIAL = re.compile(r"^(#|>|[-+*](?=\s)|\d+(?=[.)]\s)|=+$)")
+_HTML_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+
+
+def escape_markdown(text: str, at_line_start: bool = True) -> str:
+    """Escape text so that Markdown shows it exactly as written."""
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _HTML_LIKE.sub("&lt;", _ENTITY_LIKE.sub("&amp;", text))
+    if at_line_start:
+        match = _LINE_START_SPECIAL.match(text)
+        if match:
+            token = match.group(1)
+            text = (token + "\\" + text[len(token):]) if token[0].isdigit() else "\\" + text
+    return text
+
+
+def render_article_file(article: ImportedArticle) -> str:
+    """The article file: YAML front matter between '---' lines, then the Markdown body."""
+    front = yaml.safe_dump(article.meta, sort_keys=False, allow_unicode=True, width=1_000_000,
+                           default_flow_style=False)
+    return f"---\n{front}---\n\n{article.body}"
+
+
+def slugify(title: str, max_length: int = 60) -> str:
+    """A URL-safe name from a title: 'Report: U.S. intercepts ...' -> 'report-us-intercepts-...'."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^a-z0-9]+", " ", ascii_title.lower().replace(".", "").replace("'", "")).split()
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "article"
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write through a temporary file and a rename, so a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,142 @@
+"""Notes: reads `annotations/<article-slug>/<note-id>.md` files into `Note` values."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic, Report, UserError
+from .yamldoc import YamlDoc, parse_yaml, read_source, split_front_matter, validate
+
+NOTE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+MAX_WORDS = 120
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source a note cites."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note: where it points (quote and selectors), what it says, who wrote it."""
+
+    id: str
+    article: str
+    display: str
+    type: str
+    quote: str
+    prefix: str
+    suffix: str
+    occurrence: int | None
+    author: str
+    sources: tuple[Source, ...]
+    corrected: str
+    date: str
+    body: str
+    positions: tuple[tuple[str, int, int], ...]
+
+    def where(self, field: str) -> tuple[int, int]:
+        """Line and column of a front matter field in the note file (of the file's start if absent)."""
+        return next(((line, col) for name, line, col in self.positions if name == field), (1, 1))
+
+    def error(self, field: str, message: str, hint: str = "", severity: str = "error") -> Diagnostic:
+        line, col = self.where(field)
+        return Diagnostic(self.display, line, col, message, hint, severity)
+
+
+def load_notes(config: SiteConfig, article_slugs: list[str], report: Report) -> dict[str, list[Note]]:
+    """Load every note, grouped by article slug; notes for unknown articles are errors."""
+    notes: dict[str, list[Note]] = {slug: [] for slug in article_slugs}
+    root = config.annotations_dir
+    if not root.is_dir():
+        return notes
+    for path in sorted(root.rglob("*.md"), key=lambda p: p.as_posix()):
+        display = path.relative_to(config.root).as_posix()
+        relative = path.relative_to(root)
+        if len(relative.parts) == 1 and path.name.lower() == "readme.md":
+            continue
+        if len(relative.parts) != 2:
+            report.error(display, 1, 1, "note file is not in an article's folder",
+                         "put each note in annotations/<article-slug>/<note-id>.md")
+            continue
+        slug = relative.parts[0]
+        if slug not in notes:
+            close = difflib.get_close_matches(slug, article_slugs, n=1)
+            hint = f"did you mean annotations/{close[0]}/? " if close else ""
+            report.error(display, 1, 1, f"no article '{slug}' for this note",
+                         hint + "articles: " + (", ".join(article_slugs) or "none yet, import one first"))
+            continue
+        if not NOTE_ID.match(path.stem):
+            report.error(display, 1, 1, f"bad note file name {path.name!r}",
+                         "a note's file name is its id: lower-case letters, digits and hyphens, such as `expresed-typo.md`")
+            continue
+        try:
+            note = load_note(path, display, slug, config, report)
+        except UserError as error:
+            report.extend(error.diagnostics)
+            continue
+        if note is not None:
+            notes[slug].append(note)
+    return notes
+
+
+def load_note(path: Path, display: str, slug: str, config: SiteConfig, report: Report) -> Note | None:
+    """Load one note file; returns None when its front matter has errors (in `report`)."""
+    text = read_source(path, display)
+    front, body, _ = split_front_matter(text, display)
+    doc = parse_yaml(front, display, first_line=2)
+    problems = validate(doc, "note")
+    if problems:
+        report.extend(problems)
+        return None
+    data = doc.data
+    note = Note(
+        id=path.stem, article=slug, display=display, type=data["type"], quote=data["quote"],
+        prefix=data.get("prefix", ""), suffix=data.get("suffix", ""), occurrence=data.get("occurrence"),
+        author=data["author"], sources=tuple(Source(s["title"], s["url"]) for s in data.get("sources", ())),
+        corrected=data.get("corrected", ""), date=data.get("date", ""), body=body.strip(),
+        positions=_positions(doc),
+    )
+    problems = _check_note(note, doc, config)
+    report.extend(problems)
+    return None if any(p.severity == "error" for p in problems) else note
+
+
+def _positions(doc: YamlDoc) -> tuple[tuple[str, int, int], ...]:
+    keys = list(doc.data) if isinstance(doc.data, dict) else []
+    return tuple((key, *doc.position(key)) for key in keys)
+
+
+def _check_note(note: Note, doc: YamlDoc, config: SiteConfig) -> list[Diagnostic]:
+    """Checks beyond the schema: known type, web addresses, and warnings for odd but legal notes."""
+    problems = []
+    if config.note_type(note.type) is None:
+        ids = [t.id for t in config.note_types]
+        close = difflib.get_close_matches(note.type, ids, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        problems.append(note.error("type", f"unknown note type '{note.type}'", hint + "types: " + ", ".join(ids)))
+    for index, source in enumerate(note.sources):
+        if not re.match(r"^https?://[^\s/]+\S*$", source.url):
+            line, col = doc.position("sources", index, "url")
+            problems.append(Diagnostic(note.display, line, col, f"source URL is not a web address: {source.url!r}",
+                                       "give an address starting with https:// or http://"))
+    if note.date and not re.match(r"^\d{4}-\d{2}-\d{2}$", note.date):
+        problems.append(note.error("date", f"field 'date' is not a date: {note.date!r}", "write it as YYYY-MM-DD"))
+    if not note.body:
+        problems.append(note.error("type", "note has no text", "write the note below the closing '---'", "warning"))
+    elif len(note.body.split()) > MAX_WORDS:
+        problems.append(note.error("type", f"note is long ({len(note.body.split())} words)",
+                                   f"keep notes under {MAX_WORDS} words: one idea per note", "warning"))
+    if not note.sources:
+        problems.append(note.error("type", "note cites no source", "add `sources:` with a title and url", "warning"))
+    if note.corrected and note.type != "correction":
+        problems.append(note.error("corrected", "only corrections show a corrected reading",
+                                   "use `type: correction`, or remove `corrected:`", "warning"))
+    return problems

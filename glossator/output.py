@@ -1,0 +1,180 @@
+"""Output: turns annotated articles into pages with the theme's Jinja2 templates, and
+publishes the site atomically (a staging folder swapped in only when all is written)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+import jinja2
+
+from .anchoring import AnnotatedArticle
+from .config import SiteConfig
+from .diagnostics import Diagnostic, UserError
+from .rendering import Highlight, mark_section, render_note_markdown
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note as a page shows it: numbered in reading order, with its HTML."""
+
+    id: str
+    number: int
+    type: str
+    label: str
+    quote: str
+    corrected: str
+    author: str
+    sources: tuple
+    html: str
+    article_slug: str
+    article_title: str
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article page's parts, ready for the template."""
+
+    article: object
+    title_html: str
+    highlights_html: str
+    body_html: str
+    notes: tuple[NoteView, ...]
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """Jinja2 with autoescaping and StrictUndefined; `url()` is the one place URLs are made."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.theme_dir / "templates")),
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    env.globals["url"] = lambda path="": url_for(config, path)
+    env.globals["site"] = config
+    env.filters["display_date"] = display_date
+    return env
+
+
+def url_for(config: SiteConfig, path: str = "") -> str:
+    """The site-absolute URL of a page or file: '/' + base path + path, never a `<base href>`."""
+    return config.base_path + path.lstrip("/")
+
+
+def display_date(iso: str) -> str:
+    """'2013-10-21T21:54:00-04:00' -> '21 October 2013, 21:54 UTC−04:00'."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    if "T" not in iso:
+        return f"{moment.day} {moment:%B %Y}"
+    text = f"{moment.day} {moment:%B %Y, %H:%M}"
+    offset = moment.strftime("%z")
+    if offset:
+        sign = "+" if offset[0] == "+" else "\u2212"
+        text += f" UTC{sign}{offset[1:3]}:{offset[3:]}"
+    return text
+
+
+def article_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArticle) -> ArticleView:
+    """Number the notes in reading order, render each, and mark the passages they explain."""
+    order = {id(block): index for index, block in enumerate(item.text.blocks)}
+    anchors = sorted(item.anchors, key=lambda a: (order[id(a.block)], a.start, -a.end, a.note.id))
+    note_partial = env.get_template("partials/note.html")
+    ref_partial = env.get_template("partials/noteref.html")
+    views, highlights, asides = [], [], {}
+    for number, anchor in enumerate(anchors, start=1):
+        note = anchor.note
+        note_type = config.note_type(note.type)
+        view = NoteView(note.id, number, note.type, note_type.label, anchor.block.text[anchor.start:anchor.end],
+                        note.corrected, note.author, note.sources, render_note_markdown(note.body),
+                        item.article.slug, item.article.title)
+        views.append(view)
+        highlights.append(Highlight(anchor.block, anchor.start, anchor.end, note.id,
+                                    f"anchor anchor-{note.type}", ref_partial.render(note=view).strip()))
+        key = (anchor.block.section, anchor.block.top)
+        asides.setdefault(key, []).append(note_partial.render(note=view, article=item.article))
+    sections = []
+    for index, section in enumerate(item.text.sections):
+        own = [h for h in highlights if h.block.section == index]
+        section_asides = {top: html for (sec, top), html in asides.items() if sec == index}
+        sections.append(mark_section(section, own, section_asides))
+    return ArticleView(item.article, sections[0], sections[1], sections[2], tuple(views))
+
+
+def render_pages(config: SiteConfig, items: list[AnnotatedArticle]) -> Iterator[tuple[str, str]]:
+    """Every page of the site as (path under the output folder, HTML)."""
+    env = make_environment(config)
+    try:
+        views = [article_view(env, config, item) for item in items]
+        views.sort(key=lambda v: (v.article.date, v.article.slug), reverse=True)
+        for view in views:
+            yield f"{view.article.slug}/index.html", env.get_template("article.html").render(view=view)
+        all_notes = [note for view in views for note in view.notes]
+        yield "index.html", env.get_template("index.html").render(views=views)
+        yield "notes/index.html", env.get_template("notes.html").render(notes=all_notes)
+        yield "errata/index.html", env.get_template("errata.html").render(
+            notes=[n for n in all_notes if n.type == "correction"])
+    except jinja2.TemplateSyntaxError as exc:
+        raise UserError([Diagnostic(_theme_path(config, exc.filename), exc.lineno or 1, 1,
+                                    f"template error: {exc.message}", "fix the template's Jinja2 syntax")])
+    except jinja2.TemplateError as exc:
+        raise UserError([Diagnostic(f"themes/{config.theme}/templates", 1, 1, f"template error: {exc}",
+                                    "a template uses a name or file the theme does not provide")])
+
+
+def _theme_path(config: SiteConfig, filename: str | None) -> str:
+    if not filename:
+        return f"themes/{config.theme}/templates"
+    try:
+        return Path(filename).resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return filename
+
+
+def publish(config: SiteConfig, output: Path, pages: Iterator[tuple[str, str]]) -> int:
+    """Write every page and the theme's static files into a staging folder beside `output`,
+    then swap it in; on any failure the previous site stays exactly as it was."""
+    _refuse_dangerous_output(config, output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
+    try:
+        count = 0
+        for relative, text in pages:
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+            count += 1
+        static = config.theme_dir / "static"
+        if static.is_dir():
+            shutil.copytree(static, staging / "static", dirs_exist_ok=True)
+        staging.chmod(0o755)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f"{output.name}.old-", dir=output.parent))
+    os.rename(output, retired / output.name)
+    os.rename(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _refuse_dangerous_output(config: SiteConfig, output: Path) -> None:
+    """The output folder is replaced whole: never let it be the project or one of its sources."""
+    resolved, root = output.resolve(), config.root.resolve()
+    protected = [root, root / "content", root / "annotations", root / "themes", root / "glossator"]
+    looks_like_site = not output.exists() or not any(output.iterdir()) or (output / "index.html").exists()
+    if resolved in protected or resolved in root.parents or not looks_like_site:
+        raise UserError([Diagnostic(str(output), 1, 1, "refusing to replace this folder with the site",
+                                    "choose an output folder of its own, such as _site")])

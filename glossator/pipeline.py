@@ -1,0 +1,50 @@
+"""The build, stage by stage: configuration, articles, notes, anchors, pages, output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .anchoring import AnnotatedArticle, anchor_article
+from .articles import load_articles
+from .config import SiteConfig, load_config
+from .diagnostics import Report, UserError
+from .notes import load_notes
+from .output import publish, render_pages
+from .rendering import article_text
+
+
+@dataclass(frozen=True)
+class Site:
+    """A loaded edition: its configuration and its annotated articles."""
+
+    config: SiteConfig
+    articles: tuple[AnnotatedArticle, ...]
+
+
+def load_site(root: Path, base_url: str | None = None) -> tuple[Site, Report]:
+    """Load and check everything, writing nothing; all problems are collected in the report."""
+    config = load_config(root, base_url)
+    report = Report()
+    articles = load_articles(config, report)
+    notes = load_notes(config, [a.slug for a in articles], report)
+    annotated = []
+    for article in articles:
+        item, problems = anchor_article(article, notes[article.slug], article_text(article))
+        report.extend(problems)
+        annotated.append(item)
+    return Site(config, tuple(annotated)), report
+
+
+def build(root: Path, output: Path, base_url: str | None = None, strict: bool = False) -> tuple[Report, int]:
+    """Check the edition, then write the site; raise UserError (nothing written) on any error."""
+    site, report = load_site(root, base_url)
+    stop_on_problems(report, strict)
+    pages = publish(site.config, output, render_pages(site.config, list(site.articles)))
+    return report, pages
+
+
+def stop_on_problems(report: Report, strict: bool) -> None:
+    """Raise with every diagnostic when there are errors (or warnings, in strict mode)."""
+    if report.errors or (strict and report.warnings):
+        raise UserError(report.sorted())

@@ -1,0 +1,295 @@
+"""Rendering: Markdown to sanitized HTML, the text a reader sees as blocks, and highlights.
+
+An article is shown as sections (its title, its highlights, its body). Each section's HTML is
+split into tokens; every paragraph, heading, list item or caption is a `Block` whose text is
+what the reader sees. Anchoring works on blocks; `mark_section` then wraps anchored ranges in
+`<mark>` elements, one per text run, so a highlight may cross emphasis and links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+
+ARTICLE_TAGS = {
+    "p", "br", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "a", "ul", "ol", "li",
+    "blockquote", "q", "cite", "code", "pre", "figure", "figcaption", "img", "table", "thead",
+    "tbody", "tr", "th", "td", "caption", "sup", "sub", "abbr", "del", "ins", "s", "hr", "dl",
+    "dt", "dd", "small", "span",
+}
+NOTE_TAGS = {
+    "p", "br", "em", "strong", "b", "i", "a", "ul", "ol", "li", "blockquote", "q", "cite",
+    "code", "pre", "sup", "sub", "abbr", "del", "ins", "s", "small",
+}
+ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "img": {"src", "alt", "title"},
+              "th": {"scope"}, "td": set(), "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer nofollow ugc"
+
+TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "td", "th", "dt",
+               "dd", "pre", "caption", "blockquote"}
+VOID = {"br", "img", "hr", "wbr"}
+
+
+def render_article_markdown(text: str) -> str:
+    """An article body as sanitized HTML; a fresh Markdown instance per call, as state leaks."""
+    converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    return sanitize(converter.convert(text), ARTICLE_TAGS)
+
+
+def render_note_markdown(text: str) -> str:
+    """A note body (untrusted) as HTML that keeps only harmless tags and http(s) links."""
+    converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    return sanitize(converter.convert(text), NOTE_TAGS)
+
+
+def sanitize(fragment: str, tags: set[str]) -> str:
+    """Allow-list sanitizing: unknown tags, event handlers and script URLs are removed."""
+    return nh3.clean(fragment, tags=tags, attributes={t: a for t, a in ATTRIBUTES.items() if t in tags},
+                     url_schemes=URL_SCHEMES, link_rel=LINK_REL, strip_comments=True)
+
+
+def inline_text(text: str) -> str:
+    """The visible text of a short Markdown snippet (a quote typed with `*` or links)."""
+    if not re.search(r"[\\`*_\[\]<&]", text):
+        return text
+    converter = markdown.Markdown(output_format="html")
+    parser = _Tokenizer()
+    parser.feed(sanitize(converter.convert(text), NOTE_TAGS))
+    return "".join(t.text for t in parser.tokens if t.kind == "text").strip()
+
+
+@dataclass
+class Token:
+    """A piece of HTML: a start or end tag (`raw` as written) or text (`text` unescaped)."""
+
+    kind: str  # "start", "end", "void" or "text"
+    raw: str = ""
+    tag: str = ""
+    text: str = ""
+
+
+@dataclass
+class Block:
+    """A run of text the reader sees as one unit: a paragraph, heading, item or caption."""
+
+    section: int
+    text: str = ""
+    line: int = 0
+    runs: list[tuple[int, int]] = field(default_factory=list)  # (token index, start in text)
+    top: int = 0  # index of the top-level element holding the block, within its section
+
+
+@dataclass
+class Section:
+    """One part of the page (title, highlights or body) as tokens, with its blocks."""
+
+    tokens: list[Token]
+    blocks: list[Block]
+    tops: list[int]  # token index where each top-level element ends
+
+
+class _Tokenizer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[Token] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        kind = "void" if tag in VOID else "start"
+        self.tokens.append(Token(kind, self.get_starttag_text() or f"<{tag}>", tag))
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.tokens.append(Token("void", self.get_starttag_text() or f"<{tag}>", tag))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID:
+            self.tokens.append(Token("end", f"</{tag}>", tag))
+
+    def handle_data(self, data: str) -> None:
+        self.tokens.append(Token("text", text=data))
+
+
+def split_section(fragment: str, section: int) -> Section:
+    """Tokenize sanitized HTML and find its text blocks and top-level elements."""
+    parser = _Tokenizer()
+    parser.feed(fragment)
+    parser.close()
+    tokens = parser.tokens
+    blocks: list[Block] = []
+    tops: list[int] = []
+    stack: list[tuple[str, Block | None]] = []
+    for index, token in enumerate(tokens):
+        if token.kind == "start":
+            block = Block(section, top=len(tops)) if token.tag in TEXT_BLOCKS else None
+            if block is not None:
+                blocks.append(block)
+            stack.append((token.tag, block))
+        elif token.kind == "end":
+            while stack and stack[-1][0] != token.tag:
+                stack.pop()
+            if stack:
+                stack.pop()
+            if not stack:
+                tops.append(index)
+        elif token.kind == "void" and not stack:
+            tops.append(index)
+        elif token.kind == "text":
+            owner = next((b for _, b in reversed(stack) if b is not None), None)
+            if owner is not None:
+                owner.runs.append((index, len(owner.text)))
+                owner.text += token.text
+    return Section(tokens, [b for b in blocks if b.text.strip()], tops)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A range of a block's text to mark for one note."""
+
+    block: Block
+    start: int
+    end: int
+    note_id: str
+    css_class: str
+    marker: str  # HTML of the note reference placed after the range
+
+
+def mark_section(section: Section, highlights: list[Highlight], asides: dict[int, list[str]]) -> str:
+    """Serialize a section with its highlights, placing each top-level element's asides after it."""
+    spans_by_token: dict[int, list[_Span]] = {}
+    for item in highlights:
+        for token_index, run_start in item.block.runs:
+            run_end = run_start + len(section.tokens[token_index].text)
+            start, end = max(item.start, run_start), min(item.end, run_end)
+            if start < end:
+                span = _Span(start - run_start, end - run_start, item, ends_here=item.end <= run_end)
+                spans_by_token.setdefault(token_index, []).append(span)
+    out: list[str] = []
+    pending: list[str] = []
+    open_links = 0
+    top_index = 0
+    for index, token in enumerate(section.tokens):
+        if token.kind == "text":
+            out.append(_marked_text(token.text, spans_by_token.get(index, []), pending if open_links else None))
+        else:
+            out.append(token.raw)
+            if token.tag == "a" and token.kind in ("start", "end"):
+                open_links += 1 if token.kind == "start" else -1
+                if open_links == 0 and pending:
+                    out.extend(pending)
+                    pending.clear()
+        if top_index < len(section.tops) and section.tops[top_index] == index:
+            out.extend(asides.get(top_index, []))
+            top_index += 1
+    return "".join(out + pending)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    item: Highlight
+    ends_here: bool
+
+
+def _marked_text(text: str, spans: list[_Span], deferred: list[str] | None) -> str:
+    """One text run with nested `<mark>`s. A note's marker follows the end of its range, or,
+    when the range ends inside a link, is put in `deferred` to follow the link."""
+    if not spans:
+        return html.escape(text, quote=False)
+    cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
+    out = []
+    for left, right in zip(cuts, cuts[1:]):
+        piece = html.escape(text[left:right], quote=False)
+        for span in reversed([s for s in spans if s.start <= left and right <= s.end]):
+            piece = f'<mark class="{span.item.css_class}" data-note="{span.item.note_id}">{piece}</mark>'
+        out.append(piece)
+        for span in spans:
+            if span.ends_here and span.end == right:
+                (deferred if deferred is not None else out).append(span.item.marker)
+    return "".join(out)
+
+
+_NOT_TEXT = re.compile(r"\]\([^)]*\)|<[^>\n]*>|&#?\w+;|^ {0,3}\[[^\]]+\]:.*$", re.M)
+
+
+@dataclass
+class SourceLines:
+    """The letters and digits of a Markdown source with their line numbers, so that a position
+    in the rendered text can be traced back to its line in the file."""
+
+    alnum: str
+    lines: list[int]
+    block_starts: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, source: str, first_line: int) -> SourceLines:
+        masked = _NOT_TEXT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), source)
+        chars, lines, line = [], [], first_line
+        for ch in masked:
+            if ch == "\n":
+                line += 1
+            elif ch.isalnum():
+                chars.append(ch)
+                lines.append(line)
+        return cls("".join(chars), lines)
+
+    def locate(self, blocks: list[Block]) -> None:
+        """Give each block the line where its text starts, scanning the source in order."""
+        cursor = 0
+        for block in blocks:
+            letters = "".join(ch for ch in block.text if ch.isalnum())
+            found = self.alnum.find(letters[:24], cursor) if letters else -1
+            if found >= 0:
+                self.block_starts[id(block)] = found
+                block.line = self.lines[found]
+                cursor = found + min(len(letters), 24)
+            else:
+                block.line = self.lines[min(cursor, len(self.lines) - 1)] if self.lines else 1
+
+    def line_of(self, block: Block, position: int) -> int:
+        start = self.block_starts.get(id(block))
+        if start is None:
+            return block.line
+        index = start + sum(1 for ch in block.text[:position] if ch.isalnum())
+        return self.lines[min(index, len(self.lines) - 1)]
+
+
+TITLE, HIGHLIGHTS, BODY = 0, 1, 2
+
+
+@dataclass
+class ArticleText:
+    """What a reader sees of an article, in reading order: title, highlights, body."""
+
+    sections: list[Section]
+    source_lines: SourceLines
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [block for section in self.sections for block in section.blocks]
+
+    def line_of(self, block: Block, position: int) -> int:
+        """The line of the article file where `position` of `block` comes from."""
+        if block.section == BODY:
+            return self.source_lines.line_of(block, position)
+        return block.line
+
+
+def article_text(article) -> ArticleText:
+    """Render an article's title, highlights and Markdown body into blocks of visible text."""
+    title = split_section(f'<h1 class="article-title">{html.escape(article.title, quote=False)}</h1>', TITLE)
+    for block in title.blocks:
+        block.line = article.title_line
+    items = "".join(f"<li>{html.escape(h, quote=False)}</li>" for h in article.highlights)
+    highlights = split_section(f'<ul class="highlights">{items}</ul>' if items else "", HIGHLIGHTS)
+    for block, line in zip(highlights.blocks, article.highlight_lines):
+        block.line = line
+    body = split_section(render_article_markdown(article.body), BODY)
+    source_lines = SourceLines.of(article.body, article.body_line)
+    source_lines.locate(body.blocks)
+    return ArticleText([title, highlights, body], source_lines)

@@ -1,0 +1,240 @@
+"""Reading YAML files and front matter with the position of every field, and checking them
+against the JSON Schemas in `glossator/schemas/`."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .diagnostics import Diagnostic, UserError
+
+MAX_FILE_BYTES = 2_000_000
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that keeps dates as text: the project validates them itself."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """Parsed YAML data with the node tree, to point diagnostics at the right line."""
+
+    path: str
+    data: Any
+    node: yaml.Node | None
+    first_line: int
+
+    def position(self, *keys: str | int, of_key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at `keys`, or of its key with `of_key`."""
+        node = self.node
+        key_node = None
+        for key in keys:
+            found = _child(node, key)
+            if found is None:
+                break
+            key_node, node = found
+        target = key_node if of_key and key_node is not None else node
+        if target is None:
+            return self.first_line, 1
+        return self.first_line + target.start_mark.line, target.start_mark.column + 1
+
+
+def _child(node: yaml.Node | None, key: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                return key_node, value_node
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return None, node.value[key]
+    return None
+
+
+def read_source(path: Path, display: str) -> str:
+    """Read a UTF-8 text file; tolerate a byte-order mark and CRLF, refuse binary or huge files."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError([Diagnostic(display, 1, 1, "file not found", "check the path")])
+    except OSError as exc:
+        raise UserError([Diagnostic(display, 1, 1, f"cannot read file: {exc.strerror}")])
+    if len(raw) > MAX_FILE_BYTES:
+        raise UserError([Diagnostic(
+            display, 1, 1, f"file is too large ({len(raw):,} bytes)",
+            f"files of content, notes and configuration must stay under {MAX_FILE_BYTES:,} bytes",
+        )])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise UserError([Diagnostic(
+            display, line, col, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "save the file with UTF-8 encoding",
+        )])
+    if "\x00" in text:
+        raise UserError([Diagnostic(display, 1, 1, "file is binary, not text")])
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+def split_front_matter(text: str, display: str) -> tuple[str, str, int]:
+    """Split `---` front matter from the body: (yaml text, body, line where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise UserError([Diagnostic(
+            display, 1, 1, "missing front matter",
+            "the file must start with a line '---', then YAML fields, then another '---'",
+        )])
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise UserError([Diagnostic(
+        display, 1, 1, "front matter is not closed",
+        "add a line '---' after the last field of the front matter",
+    )])
+
+
+def parse_yaml(text: str, display: str, first_line: int = 1) -> YamlDoc:
+    """Parse one YAML document, refusing duplicate keys; errors point at the file's own lines."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _refuse_duplicate_keys(node, display, first_line)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise UserError([_yaml_error(exc, display, first_line)])
+    except yaml.YAMLError as exc:
+        raise UserError([Diagnostic(display, first_line, 1, f"invalid YAML: {exc}")])
+    finally:
+        loader.dispose()
+    return YamlDoc(display, data, node, first_line)
+
+
+def _refuse_duplicate_keys(node: yaml.Node, display: str, first_line: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = first_line + key_node.start_mark.line
+            if key in seen:
+                raise UserError([Diagnostic(
+                    display, line, key_node.start_mark.column + 1,
+                    f"duplicate field '{key}' (first given on line {seen[key]})",
+                    "keep one of the two lines",
+                )])
+            seen[key] = line
+            _refuse_duplicate_keys(value_node, display, first_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_duplicate_keys(item, display, first_line)
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, display: str, first_line: int) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = first_line + (mark.line if mark else 0)
+    col = (mark.column + 1) if mark else 1
+    problem = exc.problem or exc.context or "malformed YAML"
+    hint = "check the indentation and quoting of this line"
+    if "\\t" in problem or "tab" in problem:
+        hint = "YAML does not allow tabs for indentation: indent with spaces"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value that contains ': ' must be put in quotes"
+    elif "found character" in problem or "unexpected" in problem:
+        hint = "put values that start with special characters ('@', '`', '%', '*', '&') in quotes"
+    return Diagnostic(display, line, col, f"invalid YAML: {problem}", hint)
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """Load a JSON Schema shipped with the package by name (`note`, `article`, `site`)."""
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def validate(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
+    """Check a document against its schema; one diagnostic per problem, at the field's line."""
+    schema = load_schema(schema_name)
+    if not isinstance(doc.data, dict):
+        line, col = doc.position()
+        return [Diagnostic(doc.path, line, col, "expected a mapping of fields (`name: value`)",
+                           "write one field per line, such as `title: ...`")]
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [_schema_diagnostic(doc, schema, error) for error in errors]
+
+
+def _schema_diagnostic(doc: YamlDoc, schema: dict[str, Any], error: jsonschema.ValidationError) -> Diagnostic:
+    path = list(error.absolute_path)
+    field = ".".join(str(p) for p in path) or "front matter"
+    line, col = doc.position(*path)
+    description = _description(schema, path)
+    if error.validator == "additionalProperties":
+        parent = error.instance if isinstance(error.instance, dict) else {}
+        known = sorted(error.schema.get("properties", {}))
+        unknown = sorted(k for k in parent if k not in known)
+        name = unknown[0] if unknown else "?"
+        line, col = doc.position(*path, str(name), of_key=True)
+        close = difflib.get_close_matches(str(name), known, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return Diagnostic(doc.path, line, col, f"unknown field '{name}'",
+                          hint + "known fields: " + ", ".join(known))
+    if error.validator == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        name = missing[0] if missing else "?"
+        sub = _description(schema, path + [name])
+        return Diagnostic(doc.path, line, col, f"missing required field '{name}'",
+                          sub or f"add a line `{name}: ...`")
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        message = f"field '{field}' must be {_article(expected)}, not {_type_name(error.instance)}"
+    elif error.validator in ("minLength", "minItems"):
+        message = f"field '{field}' must not be empty"
+    elif error.validator == "enum":
+        message = f"field '{field}' must be one of: " + ", ".join(map(str, error.validator_value))
+    elif error.validator in ("minimum", "exclusiveMinimum"):
+        message = f"field '{field}' must be at least {error.validator_value}"
+    else:
+        message = f"field '{field}': {error.message}"
+    return Diagnostic(doc.path, line, col, message, description)
+
+
+def _description(schema: dict[str, Any], path: list[str | int]) -> str:
+    node: Any = schema
+    for part in path:
+        if not isinstance(node, dict):
+            return ""
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(part, {})
+    return node.get("description", "") if isinstance(node, dict) else ""
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+             list: "a list", dict: "a mapping", type(None): "empty"}
+    return names.get(type(value), type(value).__name__)
