@@ -174,10 +174,11 @@ class Anchorer:
     def _selector_for(self, match: _Match, matches: list[_Match], number: int) -> str:
         """The shortest `prefix:` that singles this match out, or its `occurrence:`."""
         words = self._before(match).split()
-        others = [m for m in matches if m != match]
-        for count in range(1, min(len(words), CONTEXT_WORDS) + 1):
+        others = [self._before(m).lower() for m in matches if m != match]
+        for count in range(min(2, len(words)), min(len(words), CONTEXT_WORDS) + 1):
             prefix = " ".join(words[-count:])
-            if not any(self._before(other).endswith(prefix) for other in others):
+            # Unique even ignoring case, so that a prefix never hangs on one capital letter.
+            if count and not any(other.endswith(prefix.lower()) for other in others):
                 return f'prefix: "{_yaml_escape(prefix)}"   (or occurrence: {number})'
         return f"occurrence: {number}"
 

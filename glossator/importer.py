@@ -13,6 +13,7 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def import_page(page: Path, content_dir: Path, slug: str | None = None, force: b
                                     "pass --force to replace it, or --slug to give the article another name")])
     write_atomically(target, render_article_file(article))
     warnings = [Diagnostic(display, 1, 1, f"no {name} found on the page",
-                           f"the article was written without it: add `{key}:` to {target} by hand")
+                           f"the article was written without it: add `{key}:` to {target} by hand", "warning")
                 for name, key in article.missing]
     return target, warnings
 
@@ -379,19 +380,55 @@ def parse_html(raw: bytes, display: str = "<page>") -> ImportedArticle:
     if not title:
         raise UserError([Diagnostic(display, 1, 1, "no recognisable title in the HTML page",
                                     "the page needs a <title> or an <h1> headline")])
-    story = _read_story([l.strip() for l in data["text"].split("\n")])
+    lines = [l.strip() for l in data["text"].split("\n")]
+    story = _read_story([l for l in lines if l != title and not BYLINE.match(l)])
+    kind, moment = _html_timestamp(raw)
     authors = [a.strip() for a in re.split(r";|,|\s+and\s+", data.get("author") or "") if a.strip()]
     outlet = (data.get("sitename") or "").strip() or _dateline_outlet(story.paragraphs)
     meta: dict[str, Any] = {"title": title}
     _put(meta, "authors", authors)
     _put(meta, "outlet", outlet)
-    _put(meta, "updated", data.get("date") or "")
+    if moment or data.get("date"):
+        meta[kind if moment else "updated"] = moment or data["date"]
     _put(meta, "source", data.get("url") or story.source)
-    _put(meta, "rights", story.rights or _rights(outlet, data.get("date") or ""))
+    _put(meta, "rights", story.rights or _rights(outlet, moment or data.get("date") or ""))
     _put(meta, "related", _unique(story.related))
-    missing = [(name, key) for name, key in (("byline", "authors"), ("date", "updated"), ("outlet", "outlet"))
-               if key not in meta]
+    missing = [(name, key) for name, key in (("byline", "authors"), ("outlet", "outlet")) if key not in meta]
+    if "updated" not in meta and "published" not in meta:
+        missing.append(("date", "updated"))
     return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing)
+
+
+# Standard metadata (Open Graph, schema.org) that carries a full time with its offset.
+_MODIFIED = ("//meta[@property='article:modified_time']/@content", "//meta[@property='og:updated_time']/@content",
+             "//meta[@itemprop='dateModified']/@content")
+_PUBLISHED = ("//meta[@property='article:published_time']/@content", "//meta[@itemprop='datePublished']/@content",
+              "//meta[@name='date']/@content")
+
+
+def _html_timestamp(raw: bytes) -> tuple[str, str]:
+    """('updated' or 'published', ISO time with offset) from the page's metadata, or ('', '')."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(raw)
+    except (ValueError, SyntaxError):
+        return "", ""
+    for kind, queries in (("updated", _MODIFIED), ("published", _PUBLISHED)):
+        for query in queries:
+            for value in tree.xpath(query):
+                moment = _aware_iso(str(value).strip())
+                if moment:
+                    return kind, moment
+    return "", ""
+
+
+def _aware_iso(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return moment.isoformat() if moment.tzinfo else ""
 
 
 # --- writing -------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def load_note(path: Path, display: str, slug: str, config: SiteConfig, report: R
     text = read_source(path, display)
     front, body, _ = split_front_matter(text, display)
     doc = parse_yaml(front, display, first_line=2)
-    problems = validate(doc, "note")
+    problems = validate(doc, "note") + _check_type(doc, config)
     if problems:
         report.extend(problems)
         return None
@@ -104,7 +104,7 @@ def load_note(path: Path, display: str, slug: str, config: SiteConfig, report: R
         corrected=data.get("corrected", ""), date=data.get("date", ""), body=body.strip(),
         positions=_positions(doc),
     )
-    problems = _check_note(note, doc, config)
+    problems = _check_note(note, doc)
     report.extend(problems)
     return None if any(p.severity == "error" for p in problems) else note
 
@@ -114,14 +114,21 @@ def _positions(doc: YamlDoc) -> tuple[tuple[str, int, int], ...]:
     return tuple((key, *doc.position(key)) for key in keys)
 
 
-def _check_note(note: Note, doc: YamlDoc, config: SiteConfig) -> list[Diagnostic]:
-    """Checks beyond the schema: known type, web addresses, and warnings for odd but legal notes."""
+def _check_type(doc: YamlDoc, config: SiteConfig) -> list[Diagnostic]:
+    """The note type must be one of site.yaml's `note_types` (checked even when other fields fail)."""
+    note_type = doc.data.get("type") if isinstance(doc.data, dict) else None
+    if not isinstance(note_type, str) or config.note_type(note_type) is not None:
+        return []
+    ids = [t.id for t in config.note_types]
+    close = difflib.get_close_matches(note_type, ids, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    line, col = doc.position("type")
+    return [Diagnostic(doc.path, line, col, f"unknown note type '{note_type}'", hint + "types: " + ", ".join(ids))]
+
+
+def _check_note(note: Note, doc: YamlDoc) -> list[Diagnostic]:
+    """Checks beyond the schema: web addresses, dates, and warnings for odd but legal notes."""
     problems = []
-    if config.note_type(note.type) is None:
-        ids = [t.id for t in config.note_types]
-        close = difflib.get_close_matches(note.type, ids, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        problems.append(note.error("type", f"unknown note type '{note.type}'", hint + "types: " + ", ".join(ids)))
     for index, source in enumerate(note.sources):
         if not re.match(r"^https?://[^\s/]+\S*$", source.url):
             line, col = doc.position("sources", index, "url")
@@ -130,12 +137,12 @@ def _check_note(note: Note, doc: YamlDoc, config: SiteConfig) -> list[Diagnostic
     if note.date and not re.match(r"^\d{4}-\d{2}-\d{2}$", note.date):
         problems.append(note.error("date", f"field 'date' is not a date: {note.date!r}", "write it as YYYY-MM-DD"))
     if not note.body:
-        problems.append(note.error("type", "note has no text", "write the note below the closing '---'", "warning"))
+        problems.append(note.error("", "note has no text", "write the note below the closing '---'", "warning"))
     elif len(note.body.split()) > MAX_WORDS:
-        problems.append(note.error("type", f"note is long ({len(note.body.split())} words)",
+        problems.append(note.error("", f"note is long ({len(note.body.split())} words)",
                                    f"keep notes under {MAX_WORDS} words: one idea per note", "warning"))
     if not note.sources:
-        problems.append(note.error("type", "note cites no source", "add `sources:` with a title and url", "warning"))
+        problems.append(note.error("", "note cites no source", "add `sources:` with a title and url", "warning"))
     if note.corrected and note.type != "correction":
         problems.append(note.error("corrected", "only corrections show a corrected reading",
                                    "use `type: correction`, or remove `corrected:`", "warning"))

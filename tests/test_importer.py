@@ -1,0 +1,199 @@
+"""`build.py import`: scraped pages and saved HTML become clean article files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, REPO, run_cli
+from glossator.articles import load_article
+from glossator.diagnostics import Report
+
+PAGES = FIXTURES / "pages"
+CLUTTER = ["Skip to main content", "HIDE CAPTION", "Photos:", "ADVERTISEMENT", "Part of complete coverage",
+           "updated ", "JUST WATCHED", "MUST WATCH", "\n<<", "\n>>", "\n<\n", "STORY HIGHLIGHTS"]
+
+
+def import_page(tmp_path: Path, page: str, *extra: str) -> tuple[dict, str, str]:
+    """Import a fixture page into a fresh folder; return front matter, body and stderr."""
+    result = run_cli("import", str(PAGES / page), *extra, cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    written = Path(result.stdout.split("wrote ", 1)[1].strip())
+    text = (tmp_path / written).read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body, result.stderr
+
+
+def paragraphs(body: str) -> list[str]:
+    return [b for b in body.split("\n\n") if b.strip() and not b.startswith(("#", "<figure"))]
+
+
+def test_seed_front_matter_is_exact(tmp_path):
+    meta, _, stderr = import_page(tmp_path, "cnn-seed.txt", "--slug", "seed")
+    assert meta == {
+        "title": "Report: U.S. intercepts French phone calls on a 'massive scale'",
+        "authors": ["Ed Payne", "Khushbu Shah"],
+        "byline": "By Ed Payne and Khushbu Shah, CNN",
+        "outlet": "CNN",
+        "updated": "2013-10-21T21:54:00-04:00",
+        "highlights": [
+            "Presidents of two nations talk about the report, White House statement says",
+            "U.S. ambassador meets with French diplomats over spying allegations",
+            "Le Monde: The NSA intercepted more than 70 million French phone calls over 30 days",
+            'A weekend report said the NSA "systematically" eavesdropped on the Mexican government',
+        ],
+        "rights": "© 2013 Cable News Network",
+        "related": [
+            "Risky business for whistleblowers",
+            "Who saw Snowden's documents?",
+            "Whistleblower: Snowden settling in well",
+            "NSA leaker Snowden deserves a Nobel Prize, his father says",
+            "Mexico lashes out against report of U.S. spying",
+            "Glenn Greenwald to join media venture backed by eBay founder Omidyar",
+            "Opinion: Your life, under constant surveillance",
+        ],
+        "topics": ["Data mining & privacy"],
+    }
+    assert "warning" not in stderr
+
+
+def test_seed_body_keeps_the_story_and_drops_the_clutter(tmp_path):
+    meta, body, _ = import_page(tmp_path, "cnn-seed.txt", "--slug", "seed")
+    for clutter in CLUTTER:
+        assert clutter not in body, clutter
+    for title in meta["related"]:
+        assert title not in body
+    assert body.startswith("\n(CNN) -- The U.S. ambassador to France met")
+    assert len(paragraphs(body)) == 27
+    assert re.findall(r"^## (.+)$", body, re.M) == ["Millions of calls intercepted", "Other spying allegations"]
+    assert body.count("poses with German Green party parliamentarian") == 1
+    assert body.count("<figcaption") == 1
+    assert "he expresed his" in body and "Rivkin would would continue" in body
+    assert body.rstrip().endswith('they are celebrating their spying successes."')
+
+
+def test_committed_demo_article_is_the_importers_output(tmp_path):
+    import_page(tmp_path, "cnn-seed.txt", "--slug", "nsa-france-phone-calls")
+    written = (tmp_path / "content" / "nsa-france-phone-calls.md").read_bytes()
+    assert written == (REPO / "content" / "nsa-france-phone-calls.md").read_bytes()
+
+
+def test_three_authors_est_time_video_block_and_curly_quotes(tmp_path):
+    meta, body, _ = import_page(tmp_path, "three-authors-video.txt")
+    assert meta["authors"] == ["Dana Whitfield", "Omar Haddad", "Lucia Brenner"]
+    assert meta["updated"] == "2014-01-14T07:12:00-05:00"
+    assert meta["title"] == "Storm closes coastal roads as ‘king tide’ floods harbor towns"
+    assert meta["related"] == ["Flooded streets in harbor towns", "READ: How king tides work",
+                               "Town braces for second high tide tonight"]
+    assert meta["topics"] == ["Extreme weather"]
+    assert "“We have not seen water this high in a decade,”" in body
+    assert re.findall(r"^## (.+)$", body, re.M) == ["Road closures"]
+    assert len(paragraphs(body)) == 5
+    for clutter in CLUTTER + ["01:45", "Forecasters warn"]:
+        assert clutter not in body, clutter
+
+
+def test_gmt_time_gallery_before_the_story_and_copyright_line(tmp_path):
+    meta, body, _ = import_page(tmp_path, "gmt-gallery-first.txt")
+    assert meta["authors"] == ["Priya Natarajan"]
+    assert meta["updated"] == "2014-03-04T15:35:00+00:00"
+    assert meta["rights"] == "© 2014 Cable News Network. Turner Broadcasting System, Inc. All Rights Reserved."
+    assert meta["related"] == ["Unions and the pay dispute", "What commuters can do"]
+    assert body.count("Commuters wait for buses outside the central station on March 6.") == 1
+    assert "Rail strike\n" not in body and "Menu" not in body and "©" not in body
+    assert "‘We asked for very little,’" in body
+
+
+def test_oxford_comma_pdt_source_url_and_gallery_at_the_end(tmp_path):
+    meta, body, _ = import_page(tmp_path, "oxford-comma-gallery-last.txt")
+    assert meta["authors"] == ["Alan Pierce", "Grace Liu", "Samuel Ortiz"]
+    assert meta["updated"] == "2013-08-29T16:05:00-07:00"
+    assert meta["source"] == "http://www.cnn.com/2013/08/29/tech/data-requests/index.html"
+    assert meta["related"] == ["Opinion: Transparency reports are only a start", "Inside the cloud"]
+    assert body.count("The server rooms of a data center in Oregon") == 1
+    assert "http://" not in body and "Data centers" not in body
+    # Markdown characters in the text are escaped, so the page shows them as printed.
+    assert r"with \*no\* names" in body
+
+
+def test_saved_html_page(tmp_path):
+    meta, body, _ = import_page(tmp_path, "saved-page.html")
+    assert meta["title"] == "Library extends opening hours for exam season"
+    assert meta["authors"] == ["Hana Sato"]
+    assert meta["outlet"] == "Example Gazette"
+    assert meta["published"] == "2024-05-02T09:15:00+02:00"
+    assert meta["source"] == "https://gazette.example.org/2024/05/02/library-hours"
+    assert "## More seats, fewer lamps" in body
+    assert "Home" not in body and "Privacy" not in body and "ADVERTISEMENT" not in body
+    assert len(paragraphs(body)) == 4
+
+
+def test_round_trip_loads_the_same_metadata(tmp_path):
+    meta, body, _ = import_page(tmp_path, "three-authors-video.txt", "--slug", "storm")
+    report = Report()
+    article = load_article(tmp_path / "content" / "storm.md", "content/storm.md", report)
+    assert report.diagnostics == []
+    assert article.title == meta["title"] and list(article.authors) == meta["authors"]
+    assert article.updated == meta["updated"] and list(article.highlights) == meta["highlights"]
+    assert list(article.related) == meta["related"] and article.rights == meta["rights"]
+
+
+def test_import_is_deterministic(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        assert run_cli("import", str(PAGES / "cnn-seed.txt"), cwd=folder).code == 0
+    assert [p.read_bytes() for p in (first / "content").iterdir()] == [p.read_bytes() for p in (second / "content").iterdir()]
+
+
+def test_existing_file_is_never_overwritten_without_force(tmp_path):
+    import_page(tmp_path, "cnn-seed.txt", "--slug", "seed")
+    target = tmp_path / "content" / "seed.md"
+    target.write_text("edited by hand", encoding="utf-8")
+    refused = run_cli("import", str(PAGES / "cnn-seed.txt"), "--slug", "seed", cwd=tmp_path)
+    assert refused.code == 1 and "already exists" in refused.stderr and "--force" in refused.stderr
+    assert target.read_text(encoding="utf-8") == "edited by hand"
+    forced = run_cli("import", str(PAGES / "cnn-seed.txt"), "--slug", "seed", "--force", cwd=tmp_path)
+    assert forced.code == 0 and target.read_text(encoding="utf-8").startswith("---\ntitle:")
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "file not found"),
+    (b"", "file is empty"),
+    (b"  \n\n \n", "file is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (b"\xff\xfe not utf-8 \xff", "not valid UTF-8"),
+    ("Just some words.\n\nAnd a second paragraph without any header.\n".encode(), "no recognisable title, byline or date"),
+    ("By Someone, CNN\nupdated 9:54 PM EDT, Mon October 21, 2013\n\nText.\n".encode(), "no recognisable title"),
+])
+def test_bad_pages_fail_with_a_message_and_write_nothing(tmp_path, content, message):
+    page = tmp_path / "page.txt"
+    if content is not None:
+        page.write_bytes(content)
+    result = run_cli("import", str(page), cwd=tmp_path)
+    assert result.code == 1
+    assert message in result.stderr
+    assert re.match(r"^\S+:\d+:\d+: error: ", result.stderr)
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "content").exists() or not any((tmp_path / "content").iterdir())
+
+
+def test_missing_date_writes_the_article_and_warns(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("A headline without a date\n\nBy Jo Bloggs, CNN\n\n(CNN) -- A first paragraph of the story.\n",
+                    encoding="utf-8")
+    result = run_cli("import", str(page), "--slug", "no-date", cwd=tmp_path)
+    assert result.code == 0
+    assert "warning: no date found on the page" in result.stderr
+    assert "warning: no byline" not in result.stderr
+    meta = yaml.safe_load((tmp_path / "content" / "no-date.md").read_text(encoding="utf-8").split("---\n")[1])
+    assert meta["title"] == "A headline without a date" and "updated" not in meta
+
+
+def test_bad_slug_is_refused(tmp_path):
+    result = run_cli("import", str(PAGES / "cnn-seed.txt"), "--slug", "../escape", cwd=tmp_path)
+    assert result.code == 1 and "bad slug" in result.stderr
+    assert not (tmp_path.parent / "escape.md").exists()
