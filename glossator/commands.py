@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, UserError
 from .importer import import_page
-from .pipeline import build, load_site, stop_on_problems
+from .pipeline import build, check
 
 DEFAULT_OUTPUT = "_site"
 
@@ -54,8 +54,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    site, report = load_site(args.root)
-    stop_on_problems(report, args.strict)
+    site, report = check(args.root, args.strict)
     _print(report.sorted())
     notes = sum(len(item.anchors) for item in site.articles)
     print(f"ok: {len(site.articles)} articles, {notes} notes anchored, {len(report.warnings)} warnings")

@@ -44,6 +44,15 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
     return report, pages
 
 
+def check(root: Path, strict: bool = False) -> tuple[Site, Report]:
+    """Everything `build` checks, the templates included, without writing a file."""
+    site, report = load_site(root)
+    stop_on_problems(report, strict)
+    for _ in render_pages(site.config, list(site.articles)):
+        pass
+    return site, report
+
+
 def stop_on_problems(report: Report, strict: bool) -> None:
     """Raise with every diagnostic when there are errors (or warnings, in strict mode)."""
     if report.errors or (strict and report.warnings):

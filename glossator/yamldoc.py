@@ -150,18 +150,23 @@ def _refuse_duplicate_keys(node: yaml.Node, display: str, first_line: int) -> No
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, display: str, first_line: int) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
-    line = first_line + (mark.line if mark else 0)
-    col = (mark.column + 1) if mark else 1
     problem = exc.problem or exc.context or "malformed YAML"
-    hint = "check the indentation and quoting of this line"
-    if "\\t" in problem or "tab" in problem:
+    context = exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    message, hint = f"invalid YAML: {problem}", "check the indentation and quoting of this line"
+    if "quoted scalar" in context and exc.context_mark is not None:
+        mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
+        message, hint = "invalid YAML: this quoted value is never closed", \
+            "end the value with the same quote mark it starts with, on this field"
+    elif "\\t" in problem or "tab" in problem:
         hint = "YAML does not allow tabs for indentation: indent with spaces"
     elif "mapping values are not allowed" in problem:
         hint = "a value that contains ': ' must be put in quotes"
-    elif "found character" in problem or "unexpected" in problem:
+    elif "cannot start any token" in problem:
         hint = "put values that start with special characters ('@', '`', '%', '*', '&') in quotes"
-    return Diagnostic(display, line, col, f"invalid YAML: {problem}", hint)
+    line = first_line + (mark.line if mark else 0)
+    col = (mark.column + 1) if mark else 1
+    return Diagnostic(display, line, col, message, hint)
 
 
 @cache
