@@ -83,7 +83,8 @@ def display_date(iso: str) -> str:
 def article_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArticle) -> ArticleView:
     """Number the notes in reading order, render each, and mark the passages they explain."""
     order = {id(block): index for index, block in enumerate(item.text.blocks)}
-    anchors = sorted(item.anchors, key=lambda a: (order[id(a.block)], a.start, -a.end, a.note.id))
+    # Numbered in the order readers meet their markers, which follow the end of each passage.
+    anchors = sorted(item.anchors, key=lambda a: (order[id(a.block)], a.end, -a.start, a.note.id))
     note_partial = env.get_template("partials/note.html")
     ref_partial = env.get_template("partials/noteref.html")
     views, highlights, asides = [], [], {}

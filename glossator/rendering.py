@@ -158,34 +158,53 @@ class Highlight:
     marker: str  # HTML of the note reference placed after the range
 
 
+INLINE = {"a", "em", "strong", "b", "i", "code", "abbr", "cite", "q", "small", "s", "del", "ins",
+          "sup", "sub", "span"}
+
+
 def mark_section(section: Section, highlights: list[Highlight], asides: dict[int, list[str]]) -> str:
-    """Serialize a section with its highlights, placing each top-level element's asides after it."""
-    spans_by_token: dict[int, list[_Span]] = {}
+    """Serialize a section with its highlights, placing each top-level element's asides after it.
+
+    A note's marker follows the end of its passage. When the passage ends where inline elements
+    close (`</em>`, `</a>`), the marker waits until they are closed, so it is never italic and
+    never nested inside a link."""
+    spans_by_token = _spans_by_token(section, highlights)
+    out: list[str] = []
+    waiting: list[str] = []
+    open_links = 0
+    top_index = 0
+    for index, token in enumerate(section.tokens):
+        closes_inline = token.kind == "end" and token.tag in INLINE
+        if waiting and open_links == 0 and not closes_inline:
+            out.extend(waiting)
+            waiting.clear()
+        if token.kind == "text":
+            text, at_end = _marked_text(token.text, spans_by_token.get(index, []), inside_link=open_links > 0)
+            out.append(text)
+            waiting.extend(at_end)
+        else:
+            out.append(token.raw)
+            if token.tag == "a" and token.kind in ("start", "end"):
+                open_links = max(0, open_links + (1 if token.kind == "start" else -1))
+        if top_index < len(section.tops) and section.tops[top_index] == index:
+            out.extend(waiting)
+            waiting.clear()
+            out.extend(asides.get(top_index, []))
+            top_index += 1
+    return "".join(out + waiting)
+
+
+def _spans_by_token(section: Section, highlights: list[Highlight]) -> dict[int, list[_Span]]:
+    """Cut each highlight into the text runs (tokens) it covers."""
+    spans: dict[int, list[_Span]] = {}
     for item in highlights:
         for token_index, run_start in item.block.runs:
             run_end = run_start + len(section.tokens[token_index].text)
             start, end = max(item.start, run_start), min(item.end, run_end)
             if start < end:
                 span = _Span(start - run_start, end - run_start, item, ends_here=item.end <= run_end)
-                spans_by_token.setdefault(token_index, []).append(span)
-    out: list[str] = []
-    pending: list[str] = []
-    open_links = 0
-    top_index = 0
-    for index, token in enumerate(section.tokens):
-        if token.kind == "text":
-            out.append(_marked_text(token.text, spans_by_token.get(index, []), pending if open_links else None))
-        else:
-            out.append(token.raw)
-            if token.tag == "a" and token.kind in ("start", "end"):
-                open_links += 1 if token.kind == "start" else -1
-                if open_links == 0 and pending:
-                    out.extend(pending)
-                    pending.clear()
-        if top_index < len(section.tops) and section.tops[top_index] == index:
-            out.extend(asides.get(top_index, []))
-            top_index += 1
-    return "".join(out + pending)
+                spans.setdefault(token_index, []).append(span)
+    return spans
 
 
 @dataclass(frozen=True)
@@ -196,22 +215,24 @@ class _Span:
     ends_here: bool
 
 
-def _marked_text(text: str, spans: list[_Span], deferred: list[str] | None) -> str:
-    """One text run with nested `<mark>`s. A note's marker follows the end of its range, or,
-    when the range ends inside a link, is put in `deferred` to follow the link."""
+def _marked_text(text: str, spans: list[_Span], inside_link: bool) -> tuple[str, list[str]]:
+    """One text run with nested `<mark>`s, and the markers that must wait until after it."""
     if not spans:
-        return html.escape(text, quote=False)
+        return html.escape(text, quote=False), []
     cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
-    out = []
+    out, waiting = [], []
     for left, right in zip(cuts, cuts[1:]):
         piece = html.escape(text[left:right], quote=False)
-        for span in reversed([s for s in spans if s.start <= left and right <= s.end]):
+        covering = [s for s in spans if s.start <= left and right <= s.end]
+        # The passage that starts first (the longest, on a tie) is the outermost mark.
+        covering.sort(key=lambda s: (s.item.start, -s.item.end, s.item.note_id))
+        for span in reversed(covering):
             piece = f'<mark class="{span.item.css_class}" data-note="{span.item.note_id}">{piece}</mark>'
         out.append(piece)
         for span in spans:
             if span.ends_here and span.end == right:
-                (deferred if deferred is not None else out).append(span.item.marker)
-    return "".join(out)
+                (waiting if inside_link or right == len(text) else out).append(span.item.marker)
+    return "".join(out), waiting
 
 
 _NOT_TEXT = re.compile(r"\]\([^)]*\)|<[^>\n]*>|&#?\w+;|^ {0,3}\[[^\]]+\]:.*$", re.M)

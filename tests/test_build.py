@@ -1,0 +1,151 @@
+"""`build.py build`: the pages, the marks and asides, sanitizing, determinism, base URL."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, run_cli, tree
+
+NOTES = "annotations/harbour-pier"
+
+
+def write_note(edition: Path, name: str, front: str, body: str = "A note.") -> None:
+    (edition / NOTES / f"{name}.md").write_text(f"---\n{front}author: Test\n---\n{body}\n", encoding="utf-8")
+
+
+def build(edition: Path, *extra: str) -> str:
+    result = run_cli("build", *extra, cwd=edition)
+    assert result.code == 0, result.stderr
+    return (edition / "_site/harbour-pier/index.html").read_text(encoding="utf-8")
+
+
+def test_site_has_index_article_notes_and_errata_pages(edition):
+    page = build(edition)
+    site = edition / "_site"
+    for path in ("index.html", "notes/index.html", "errata/index.html", "static/style.css"):
+        assert (site / path).is_file(), path
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="/harbour-pier/"' in index and "1 correction" in index and "1 context" in index
+    assert "5 March 2024, 18:30 UTC+01:00" in index
+    errata = (site / "errata/index.html").read_text(encoding="utf-8")
+    assert 'href="/harbour-pier/#note-march-31"' in errata and "cracks" not in errata
+    notes_page = (site / "notes/index.html").read_text(encoding="utf-8")
+    assert notes_page.index("Corrections (1)") < notes_page.index("Context (1)")
+    assert '<mark class="anchor anchor-context" data-note="cracks">engineers found cracks in its supports</mark>' in page
+
+
+def test_note_aside_follows_the_block_it_explains(edition):
+    page = build(edition)
+    paragraph_end = page.index("</p>", page.index('data-note="cracks"'))
+    aside = page.index('<aside class="note note-context" id="note-cracks" role="doc-footnote"')
+    next_heading = page.index("<h2>A long debate</h2>")
+    assert paragraph_end < aside < next_heading
+    assert 'href="#note-cracks" role="doc-noteref"' in page
+
+
+def test_correction_shows_text_as_published_and_corrected(edition):
+    page = build(edition)
+    aside = page[page.index('id="note-march-31"'):]
+    aside = aside[:aside.index("</aside>")]
+    assert "<dt>As published</dt><dd>photographed on March 31</dd>" in aside
+    assert "<dt>Corrected</dt><dd>photographed on January 31</dd>" in aside
+    assert "<em>January</em>" in aside and "Note by @tester" in aside
+
+
+def test_quote_across_emphasis_is_split_into_runs_of_one_note(edition):
+    write_note(edition, "debate", "type: context\nquote: a debate that has run for three years\n")
+    page = build(edition)
+    runs = re.findall(r'<mark class="anchor anchor-context" data-note="debate">(.*?)</mark>', page)
+    assert runs == ["a debate that has run for ", "three years"]
+    assert '<em><mark class="anchor anchor-context" data-note="debate">three years</mark></em>' in page
+
+
+def test_marker_of_a_quote_ending_inside_a_link_follows_the_link(edition):
+    write_note(edition, "survey", "type: source\nquote: ignored the harbour survey\n")
+    page = build(edition)
+    link_end = page.index("</a>", page.index('href="https://example.org/survey"'))
+    marker = page.index('id="ref-survey"')
+    assert link_end < marker
+    assert page.count('data-note="survey"') == 2
+
+
+def test_overlapping_and_nested_notes_both_stay_visible(edition):
+    write_note(edition, "outer", "type: context\nquote: closed in 2019 after engineers found\n")
+    write_note(edition, "inner", "type: definition\nquote: engineers\n")
+    page = build(edition)
+    for note_id in ("outer", "inner", "cracks"):
+        assert f'id="note-{note_id}"' in page and f'id="ref-{note_id}"' in page
+    assert re.search(r'data-note="outer"><mark class="anchor anchor-context" data-note="cracks">'
+                     r'<mark class="anchor anchor-definition" data-note="inner">engineers</mark>', page)
+    numbers = re.findall(r'role="doc-noteref" aria-label="[A-Za-z]+ (\d+)"', page)
+    assert numbers == sorted(numbers, key=int), "notes are numbered in reading order"
+
+
+HOSTILE = """<script>alert('body')</script>
+<img src=x onerror="alert('img')">
+[click](javascript:alert('link'))
+<a href="data:text/html,<script>alert(1)</script>">data</a>
+<iframe src="https://evil.example"></iframe>
+<p onclick="alert('p')" style="color:red">styled</p>
+{{ site.title }} {% raw %}
+"""
+
+
+def test_hostile_note_markdown_is_sanitized(edition):
+    write_note(edition, "hostile", "type: context\nquote: engineers found cracks in its supports\n", HOSTILE)
+    page = build(edition)
+    aside = page[page.index('id="note-hostile"'):]
+    aside = aside[:aside.index("</aside>")]
+    for bad in ("<script", "onerror", "javascript:", "data:text", "<iframe", "onclick", "style="):
+        assert bad not in aside, bad
+    assert "{{ site.title }}" in aside, "note text is never run as a template"
+    assert "styled" in aside
+
+
+def test_every_page_forbids_inline_script(edition):
+    build(edition)
+    for page in (edition / "_site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "script-src 'self'" in text and "<script>" not in text
+
+
+def test_two_builds_are_byte_identical_whatever_the_hash_seed(edition, tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        output = tmp_path / f"site-{seed}"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--output", str(output)],
+                              cwd=edition, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outputs.append(tree(output))
+    assert outputs[0] == outputs[1]
+
+
+def test_base_url_prefixes_every_internal_link(edition):
+    page = build(edition, "--base-url", "/glossator-demo/")
+    links = re.findall(r'(?:href|src)="(/[^"]*)"', page)
+    assert links and all(link.startswith("/glossator-demo/") for link in links)
+    assert '<base' not in page
+
+
+def test_output_folder_that_is_the_project_is_refused(edition):
+    result = run_cli("build", "--output", ".", cwd=edition)
+    assert result.code == 1 and "refusing to replace this folder" in result.stderr
+    assert (edition / "site.yaml").is_file() and (edition / "content").is_dir()
+
+
+def test_check_writes_nothing(edition):
+    result = run_cli("check", cwd=edition)
+    assert result.code == 0 and "2 notes anchored" in result.stdout
+    assert not (edition / "_site").exists()
+
+
+def test_strict_turns_warnings_into_errors(edition):
+    write_note(edition, "unsourced", "type: context\nquote: Ana Ruiz\n")
+    assert run_cli("check", cwd=edition).code == 0
+    strict = run_cli("check", "--strict", cwd=edition)
+    assert strict.code == 1 and "warning: note cites no source" in strict.stderr
