@@ -270,6 +270,7 @@ def _read_story(lines: list[str]) -> _Story:
     """Sort each line of the story into paragraph, heading, caption, related link or clutter."""
     story = _Story()
     after_gallery_link = False
+    lines = _drop_gallery_titles(_drop_teasers(lines))
     for block in _blocks(lines):
         lowered = {line.lower() for line in block}
         if lowered & VIDEO_MARKERS:
@@ -282,6 +283,29 @@ def _read_story(lines: list[str]) -> _Story:
         for line in block:
             after_gallery_link = _read_line(line, story, after_gallery_link)
     return story
+
+
+def _drop_teasers(lines: list[str]) -> list[str]:
+    """Inside the story, an 'updated ...' line and the line after it tease another story."""
+    kept, teaser_due = [], False
+    for line in lines:
+        if looks_like_timestamp(line):
+            teaser_due = True
+        elif teaser_due and line:
+            teaser_due = False
+        else:
+            kept.append(line)
+    return kept
+
+
+def _drop_gallery_titles(lines: list[str]) -> list[str]:
+    """A gallery repeats its title in its 'Photos: <title>' link; the bare title line goes."""
+    titles = set()
+    for line in lines:
+        if GALLERY_LINK.match(line):
+            link = _undoubled(line) or line
+            titles.add(link.split(":", 1)[1].strip())
+    return [line for line in lines if line not in titles]
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:
@@ -314,7 +338,7 @@ def _read_gallery(block: list[str], story: _Story) -> bool:
         elif after_link:
             story.related.append(line)
         elif next_line in ("hide caption", "show caption") and not _ends_sentence(line):
-            continue  # the gallery's own title, repeated in its "Photos:" link
+            continue  # the gallery's own title, when it has no "Photos:" link to repeat it
         elif _ends_sentence(line):
             story.blocks.append(figure(line))
     return after_link

@@ -197,3 +197,12 @@ def test_bad_slug_is_refused(tmp_path):
     result = run_cli("import", str(PAGES / "cnn-seed.txt"), "--slug", "../escape", cwd=tmp_path)
     assert result.code == 1 and "bad slug" in result.stderr
     assert not (tmp_path.parent / "escape.md").exists()
+
+
+def test_gallery_spread_over_blocks_and_teasers_without_a_coverage_header(tmp_path):
+    meta, body, _ = import_page(tmp_path, "spread-gallery-teasers.txt")
+    assert meta["updated"] == "2013-07-17T11:20:00-05:00"
+    assert body.count("A rancher checks a dry stock pond near his barn on July 15.") == 1
+    assert re.findall(r"^## (.+)$", body, re.M) == ["Hay and water"]
+    assert "Dry summer" not in body and "Wildfires" not in body and "Corn harvest" not in body
+    assert body.rstrip().endswith('said rancher Ellen Marsh.')
