@@ -20,7 +20,7 @@ build: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/python build.py check
 
-test: $(VENV)/.installed-test system-packages
+test: system-packages $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
 
 # Debian's python3 lacks venv until python3-venv is installed.
@@ -35,9 +35,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+# axe-core, injected into pages by the accessibility tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 # Playwright's own browser download cannot work here: the tests drive Debian's Chromium.
 system-packages:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium; }
+	@command -v chromium >/dev/null && command -v npm >/dev/null || { \
+	  $(SUDO) apt-get update -q && $(APT_INSTALL) chromium nodejs npm; }
 
 clean:
 	rm -rf _site .glossator-cache

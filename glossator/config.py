@@ -13,12 +13,14 @@ from .yamldoc import parse_yaml, read_source, validate
 CONFIG_FILE = "site.yaml"
 
 DEFAULT_NOTE_TYPES = (
-    ("correction", "Correction", "Corrections"),
-    ("context", "Context", "Context"),
-    ("definition", "Definition", "Definitions"),
-    ("source", "Source", "Sources"),
-    ("question", "Question", "Questions"),
+    ("correction", "Correction", "Corrections", "\u270e"),
+    ("context", "Context", "Context", "\u25c6"),
+    ("definition", "Definition", "Definitions", "\u25b2"),
+    ("source", "Source", "Sources", "\u25a0"),
+    ("question", "Question", "Questions", "?"),
 )
+# The shape shown for a type that site.yaml gives none: colour is never the only cue.
+DEFAULT_SYMBOL = "\u25cf"
 
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -30,6 +32,7 @@ class NoteType:
     id: str
     label: str
     plural: str
+    symbol: str
     description: str = ""
 
 
@@ -114,9 +117,11 @@ def normalize_base_url(url: str) -> str | None:
 
 def _note_types(entries: list[dict[str, str]] | None) -> tuple[NoteType, ...]:
     if not entries:
-        return tuple(NoteType(i, label, plural) for i, label, plural in DEFAULT_NOTE_TYPES)
+        return tuple(NoteType(*fields) for fields in DEFAULT_NOTE_TYPES)
+    symbols = {fields[0]: fields[3] for fields in DEFAULT_NOTE_TYPES}
     return tuple(
-        NoteType(e["id"], e["label"], e.get("plural", e["label"]), e.get("description", ""))
+        NoteType(e["id"], e["label"], e.get("plural", e["label"]),
+                 e.get("symbol", symbols.get(e["id"], DEFAULT_SYMBOL)), e.get("description", ""))
         for e in entries
     )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlencode
 
 import jinja2
 
@@ -27,13 +28,21 @@ class NoteView:
     number: int
     type: str
     label: str
+    symbol: str
     quote: str
     corrected: str
     author: str
     sources: tuple
+    date: str
     html: str
     article_slug: str
     article_title: str
+
+    @property
+    def excerpt(self) -> str:
+        """The start of the quoted passage, for labels such as 'Correction 3: expresed'."""
+        words = self.quote.split()
+        return " ".join(words[:8]) + ("..." if len(words) > 8 else "")
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,10 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.globals["url"] = lambda path="": url_for(config, path)
     env.globals["site"] = config
     env.filters["display_date"] = display_date
+    env.filters["join_names"] = join_names
+    env.filters["cite_article"] = cite_article
+    env.filters["cite_note"] = lambda note, article: cite_note(config, note, article)
+    env.filters["suggest_note_url"] = lambda article: suggest_note_url(config, article)
     return env
 
 
@@ -65,12 +78,12 @@ def url_for(config: SiteConfig, path: str = "") -> str:
     return config.base_path + path.lstrip("/")
 
 
-def display_date(iso: str) -> str:
+def display_date(iso: str, time: bool = True) -> str:
     """'2013-10-21T21:54:00-04:00' -> '21 October 2013, 21:54 UTC−04:00'."""
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso)
-    if "T" not in iso:
+    if "T" not in iso or not time:
         return f"{moment.day} {moment:%B %Y}"
     text = f"{moment.day} {moment:%B %Y, %H:%M}"
     offset = moment.strftime("%z")
@@ -80,6 +93,66 @@ def display_date(iso: str) -> str:
     return text
 
 
+def join_names(names: tuple[str, ...]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+def _apa_name(name: str) -> str:
+    """'Ed Payne' -> 'Payne, E.'; a handle or a single name stays as it is."""
+    parts = name.split()
+    if len(parts) < 2 or name.startswith("@"):
+        return name
+    return f"{parts[-1]}, " + " ".join(f"{p[0]}." for p in parts[:-1])
+
+
+def _apa_date(iso: str) -> str:
+    if not iso:
+        return "n.d."
+    moment = datetime.fromisoformat(iso)
+    return f"{moment.year}, {moment:%B} {moment.day}" if len(iso) > 4 else str(moment.year)
+
+
+def cite_article(article) -> str:
+    """The article in APA style (7th edition)."""
+    names = [_apa_name(n) for n in article.authors]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1] if names else article.outlet
+    text = f"{who} ({_apa_date(article.date)}). {article.title}."
+    if names and article.outlet:
+        text += f" {article.outlet}."
+    return text + (f" {article.source}" if article.source else "")
+
+
+def cite_note(config: SiteConfig, note: NoteView, article) -> str:
+    """A note in APA style, as a contribution to the edition, with its permalink."""
+    address = url_for(config, f"{article.slug}/") + f"#note-{note.id}"
+    if not config.base_url.startswith("/"):
+        address = config.base_url.rstrip("/") + address[len(config.base_path) - 1:]
+    return (f"{_apa_name(note.author)} ({_apa_date(note.date)}). {note.label} {note.number} on "
+            f"\u201c{article.title}\u201d [Annotation]. {config.title}. {address}")
+
+
+NOTE_TEMPLATE = """---
+type: context
+quote: "the passage you explain, copied from the article"
+author: "@your-github-name"
+sources:
+  - title: "where the facts come from"
+    url: https://
+---
+Your note: one idea, neutral, sourced, under 120 words.
+"""
+
+
+def suggest_note_url(config: SiteConfig, article) -> str:
+    """A link that opens GitHub's editor on a new note for this article, or the repository."""
+    repository = config.repository.rstrip("/")
+    if not repository.startswith("https://github.com/"):
+        return repository
+    query = urlencode({"filename": "your-note-id.md", "value": NOTE_TEMPLATE})
+    return f"{repository}/new/main/annotations/{article.slug}?{query}"
+
+
 def article_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArticle) -> ArticleView:
     """Number the notes in reading order, render each, and mark the passages they explain."""
     order = {id(block): index for index, block in enumerate(item.text.blocks)}
@@ -87,24 +160,34 @@ def article_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArt
     anchors = sorted(item.anchors, key=lambda a: (order[id(a.block)], a.end, -a.start, a.note.id))
     note_partial = env.get_template("partials/note.html")
     ref_partial = env.get_template("partials/noteref.html")
-    views, highlights, asides = [], [], {}
+    views, highlights = [], []
     for number, anchor in enumerate(anchors, start=1):
         note = anchor.note
         note_type = config.note_type(note.type)
-        view = NoteView(note.id, number, note.type, note_type.label, anchor.block.text[anchor.start:anchor.end],
-                        note.corrected, note.author, note.sources, render_note_markdown(note.body),
-                        item.article.slug, item.article.title)
+        view = NoteView(note.id, number, note.type, note_type.label, note_type.symbol,
+                        anchor.block.text[anchor.start:anchor.end], note.corrected, note.author, note.sources,
+                        note.date, render_note_markdown(note.body), item.article.slug, item.article.title)
         views.append(view)
-        highlights.append(Highlight(anchor.block, anchor.start, anchor.end, note.id,
-                                    f"anchor anchor-{note.type}", ref_partial.render(note=view).strip()))
-        key = (anchor.block.section, anchor.block.top)
-        asides.setdefault(key, []).append(note_partial.render(note=view, article=item.article))
-    sections = []
-    for index, section in enumerate(item.text.sections):
-        own = [h for h in highlights if h.block.section == index]
-        section_asides = {top: html for (sec, top), html in asides.items() if sec == index}
-        sections.append(mark_section(section, own, section_asides))
+        highlights.append(Highlight(anchor.block, anchor.start, anchor.end, note.id, f"anchor anchor-{note.type}",
+                                    ref_partial.render(note=view).strip(),
+                                    note_partial.render(note=view, article=item.article).strip()))
+    sections = [mark_section(section, [h for h in highlights if h.block.section == index])
+                for index, section in enumerate(item.text.sections)]
     return ArticleView(item.article, sections[0], sections[1], sections[2], tuple(views))
+
+
+def pairing_stylesheet(view: ArticleView) -> str:
+    """CSS that pairs each passage with its note: both light up when either is hovered or
+    focused, and an opened note is anchored to its marker. It names each note, which a shared
+    stylesheet cannot, and needs no script."""
+    rules = []
+    for note in view.notes:
+        mark, aside, ref, toggle = f'mark[data-note="{note.id}"]', f"#note-{note.id}", f"#ref-{note.id}", f"#toggle-{note.id}"
+        trigger = f"{mark}:hover, {aside}:hover, {aside}:focus-within, {ref}:focus, {ref}:hover, {toggle}:focus"
+        rules.append(f"body:has({trigger}) {mark} {{ background: var(--mark-active); }}")
+        rules.append(f"body:has({trigger}) {aside} {{ outline: 2px solid var(--accent); }}")
+        rules.append(f"{toggle} {{ anchor-name: --marker-{note.id}; }} {aside} {{ position-anchor: --marker-{note.id}; }}")
+    return "/* Generated: pairs each passage with its note. */\n" + "\n".join(rules) + "\n"
 
 
 def render_pages(config: SiteConfig, items: list[AnnotatedArticle]) -> Iterator[tuple[str, str]]:
@@ -115,6 +198,7 @@ def render_pages(config: SiteConfig, items: list[AnnotatedArticle]) -> Iterator[
         views.sort(key=lambda v: (v.article.date, v.article.slug), reverse=True)
         for view in views:
             yield f"{view.article.slug}/index.html", env.get_template("article.html").render(view=view)
+            yield f"{view.article.slug}/notes.css", pairing_stylesheet(view)
         all_notes = [note for view in views for note in view.notes]
         yield "index.html", env.get_template("index.html").render(views=views)
         yield "notes/index.html", env.get_template("notes.html").render(notes=all_notes)

@@ -79,10 +79,12 @@ class Block:
     """A run of text the reader sees as one unit: a paragraph, heading, item or caption."""
 
     section: int
+    tag: str
+    start: int  # index of the element's start tag among the section's tokens
+    end: int = -1  # index of its end tag
     text: str = ""
     line: int = 0
     runs: list[tuple[int, int]] = field(default_factory=list)  # (token index, start in text)
-    top: int = 0  # index of the top-level element holding the block, within its section
 
 
 @dataclass
@@ -91,7 +93,6 @@ class Section:
 
     tokens: list[Token]
     blocks: list[Block]
-    tops: list[int]  # token index where each top-level element ends
 
 
 class _Tokenizer(HTMLParser):
@@ -115,17 +116,16 @@ class _Tokenizer(HTMLParser):
 
 
 def split_section(fragment: str, section: int) -> Section:
-    """Tokenize sanitized HTML and find its text blocks and top-level elements."""
+    """Tokenize sanitized HTML and find its text blocks."""
     parser = _Tokenizer()
     parser.feed(fragment)
     parser.close()
     tokens = parser.tokens
     blocks: list[Block] = []
-    tops: list[int] = []
     stack: list[tuple[str, Block | None]] = []
     for index, token in enumerate(tokens):
         if token.kind == "start":
-            block = Block(section, top=len(tops)) if token.tag in TEXT_BLOCKS else None
+            block = Block(section, token.tag, index) if token.tag in TEXT_BLOCKS else None
             if block is not None:
                 blocks.append(block)
             stack.append((token.tag, block))
@@ -133,22 +133,20 @@ def split_section(fragment: str, section: int) -> Section:
             while stack and stack[-1][0] != token.tag:
                 stack.pop()
             if stack:
-                stack.pop()
-            if not stack:
-                tops.append(index)
-        elif token.kind == "void" and not stack:
-            tops.append(index)
+                _, block = stack.pop()
+                if block is not None:
+                    block.end = index
         elif token.kind == "text":
             owner = next((b for _, b in reversed(stack) if b is not None), None)
             if owner is not None:
                 owner.runs.append((index, len(owner.text)))
                 owner.text += token.text
-    return Section(tokens, [b for b in blocks if b.text.strip()], tops)
+    return Section(tokens, [b for b in blocks if b.text.strip()])
 
 
 @dataclass(frozen=True)
 class Highlight:
-    """A range of a block's text to mark for one note."""
+    """A range of a block's text to mark for one note, with the note's marker and aside."""
 
     block: Block
     start: int
@@ -156,42 +154,59 @@ class Highlight:
     note_id: str
     css_class: str
     marker: str  # HTML of the note reference placed after the range
+    aside: str  # HTML of the note itself
 
 
 INLINE = {"a", "em", "strong", "b", "i", "code", "abbr", "cite", "q", "small", "s", "del", "ins",
           "sup", "sub", "span"}
+# Blocks whose content may not hold an <aside>: their notes stand just before the block.
+PHRASING_ONLY = {"h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "th"}
 
 
-def mark_section(section: Section, highlights: list[Highlight], asides: dict[int, list[str]]) -> str:
-    """Serialize a section with its highlights, placing each top-level element's asides after it.
+def mark_section(section: Section, highlights: list[Highlight]) -> str:
+    """Serialize a section with its highlights, markers and notes.
 
-    A note's marker follows the end of its passage. When the passage ends where inline elements
-    close (`</em>`, `</a>`), the marker waits until they are closed, so it is never italic and
-    never nested inside a link."""
+    A note's marker and its aside follow the end of its passage, so that the aside, floated into
+    the margin, starts on the passage's line. Both wait until inline elements (`</em>`, `</a>`)
+    are closed: a marker is never italic or nested in a link, and an aside is never inside
+    phrasing content. A paragraph that receives an aside becomes a `<div class="para">`, as a
+    `<p>` may not contain one; headings keep their notes just before them."""
     spans_by_token = _spans_by_token(section, highlights)
+    before, converted = _placements(section, highlights)
     out: list[str] = []
     waiting: list[str] = []
-    open_links = 0
-    top_index = 0
+    open_inline = 0
     for index, token in enumerate(section.tokens):
-        closes_inline = token.kind == "end" and token.tag in INLINE
-        if waiting and open_links == 0 and not closes_inline:
+        if waiting and open_inline == 0:
             out.extend(waiting)
             waiting.clear()
+        out.extend(before.get(index, []))
         if token.kind == "text":
-            text, at_end = _marked_text(token.text, spans_by_token.get(index, []), inside_link=open_links > 0)
+            text, deferred = _marked_text(token.text, spans_by_token.get(index, []), defer=open_inline > 0)
             out.append(text)
-            waiting.extend(at_end)
+            waiting.extend(deferred)
+            continue
+        if index in converted:
+            out.append(converted[index])
         else:
             out.append(token.raw)
-            if token.tag == "a" and token.kind in ("start", "end"):
-                open_links = max(0, open_links + (1 if token.kind == "start" else -1))
-        if top_index < len(section.tops) and section.tops[top_index] == index:
-            out.extend(waiting)
-            waiting.clear()
-            out.extend(asides.get(top_index, []))
-            top_index += 1
+        if token.tag in INLINE and token.kind in ("start", "end"):
+            open_inline = max(0, open_inline + (1 if token.kind == "start" else -1))
     return "".join(out + waiting)
+
+
+def _placements(section: Section, highlights: list[Highlight]) -> tuple[dict[int, list[str]], dict[int, str]]:
+    """Asides to put before phrasing-only blocks, and the tags of paragraphs that become divs."""
+    before: dict[int, list[str]] = {}
+    converted: dict[int, str] = {}
+    for item in highlights:
+        block = item.block
+        if block.tag in PHRASING_ONLY:
+            before.setdefault(block.start, []).append(item.aside)
+        elif block.tag == "p":
+            converted[block.start] = '<div class="para">'
+            converted[block.end] = "</div>"
+    return before, converted
 
 
 def _spans_by_token(section: Section, highlights: list[Highlight]) -> dict[int, list[_Span]]:
@@ -215,8 +230,9 @@ class _Span:
     ends_here: bool
 
 
-def _marked_text(text: str, spans: list[_Span], inside_link: bool) -> tuple[str, list[str]]:
-    """One text run with nested `<mark>`s, and the markers that must wait until after it."""
+def _marked_text(text: str, spans: list[_Span], defer: bool) -> tuple[str, list[str]]:
+    """One text run with nested `<mark>`s, and the markers (with their notes) that must wait
+    until the inline elements around this run are closed."""
     if not spans:
         return html.escape(text, quote=False), []
     cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
@@ -231,7 +247,8 @@ def _marked_text(text: str, spans: list[_Span], inside_link: bool) -> tuple[str,
         out.append(piece)
         for span in spans:
             if span.ends_here and span.end == right:
-                (waiting if inside_link or right == len(text) else out).append(span.item.marker)
+                payload = span.item.marker + ("" if span.item.block.tag in PHRASING_ONLY else span.item.aside)
+                (waiting if defer else out).append(payload)
     return "".join(out), waiting
 
 
@@ -303,7 +320,8 @@ class ArticleText:
 
 def article_text(article) -> ArticleText:
     """Render an article's title, highlights and Markdown body into blocks of visible text."""
-    title = split_section(f'<h1 class="article-title">{html.escape(article.title, quote=False)}</h1>', TITLE)
+    title = split_section(f'<h1 class="article-title" id="article-title">{html.escape(article.title, quote=False)}</h1>',
+                          TITLE)
     for block in title.blocks:
         block.line = article.title_line
     items = "".join(f"<li>{html.escape(h, quote=False)}</li>" for h in article.highlights)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -57,3 +60,65 @@ def demo(tmp_path: Path) -> Path:
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under a folder with its bytes, to compare whole sites."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- a real HTTP server and a real browser -------------------------------------------------
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+def serve_built(root: Path, *build_args: str):
+    """Build the edition at `root` and serve its output on a free port of 127.0.0.1."""
+    result = run_cli("build", *build_args, cwd=root)
+    assert result.code == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(root / "_site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _copy_demo(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("site.yaml", "content", "annotations", "themes"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """The demo edition, built and served; yields its address."""
+    server, address = serve_built(_copy_demo(tmp_path_factory.mktemp("demo-site")))
+    yield address
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory):
+    """The small test edition (an article the demo has never seen), built and served."""
+    root = copy_edition(FIXTURES / "valid", tmp_path_factory.mktemp("fixture-site") / "edition")
+    server, address = serve_built(root)
+    yield address
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (its own browser download cannot work here)."""
+    from playwright.sync_api import sync_playwright
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert path, "Debian's chromium is required: `make test` installs it"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()

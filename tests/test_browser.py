@@ -3,58 +3,9 @@ HTTP server on 127.0.0.1, with JavaScript off (notes must be readable without it
 
 from __future__ import annotations
 
-import functools
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-
 import pytest
 
-from conftest import REPO, run_cli
-
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert path, "Debian's chromium is required: `make test` installs it"
-    return path
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory) -> str:
-    """The demo edition built and served on a free port of 127.0.0.1; yields its address."""
-    root = tmp_path_factory.mktemp("demo")
-    for name in ("site.yaml", "content", "annotations", "themes"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    result = run_cli("build", cwd=root)
-    assert result.code == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(root / "_site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+from conftest import ARTIFACTS, REPO
 
 
 @pytest.fixture
