@@ -37,6 +37,7 @@ class NoteView:
     html: str
     article_slug: str
     article_title: str
+    block: int  # the reading-order index of the block holding the passage
 
     @property
     def excerpt(self) -> str:
@@ -166,7 +167,8 @@ def article_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArt
         note_type = config.note_type(note.type)
         view = NoteView(note.id, number, note.type, note_type.label, note_type.symbol,
                         anchor.block.text[anchor.start:anchor.end], note.corrected, note.author, note.sources,
-                        note.date, render_note_markdown(note.body), item.article.slug, item.article.title)
+                        note.date, render_note_markdown(note.body), item.article.slug, item.article.title,
+                        order[id(anchor.block)])
         views.append(view)
         highlights.append(Highlight(anchor.block, anchor.start, anchor.end, note.id, f"anchor anchor-{note.type}",
                                     ref_partial.render(note=view).strip(),
@@ -178,15 +180,20 @@ def article_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArt
 
 def pairing_stylesheet(view: ArticleView) -> str:
     """CSS that pairs each passage with its note: both light up when either is hovered or
-    focused, and an opened note is anchored to its marker. It names each note, which a shared
-    stylesheet cannot, and needs no script."""
+    focused, and an opened note is anchored under the paragraph (or heading, item, caption)
+    that holds its marker. It names each note, which a shared stylesheet cannot, and needs no
+    script. Markers are direct children of their block, so `:has(> marker)` finds the block."""
     rules = []
+    blocks: dict[int, str] = {}
     for note in view.notes:
         mark, aside, ref, toggle = f'mark[data-note="{note.id}"]', f"#note-{note.id}", f"#ref-{note.id}", f"#toggle-{note.id}"
         trigger = f"{mark}:hover, {aside}:hover, {aside}:focus-within, {ref}:focus, {ref}:hover, {toggle}:focus"
         rules.append(f"body:has({trigger}) {mark} {{ background: var(--mark-active); }}")
         rules.append(f"body:has({trigger}) {aside} {{ outline: 2px solid var(--accent); }}")
-        rules.append(f"{toggle} {{ anchor-name: --marker-{note.id}; }} {aside} {{ position-anchor: --marker-{note.id}; }}")
+        blocks.setdefault(note.block, toggle)
+        rules.append(f"{aside} {{ position-anchor: --block-{note.block}; }}")
+    for block, toggle in blocks.items():
+        rules.append(f".article :has(> {toggle}) {{ anchor-name: --block-{block}; }}")
     return "/* Generated: pairs each passage with its note. */\n" + "\n".join(rules) + "\n"
 
 
