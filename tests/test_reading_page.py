@@ -178,3 +178,21 @@ def test_axe_finds_no_wcag_21_aa_violation(browser, demo_site, path, scheme):
         name = (path.strip("/") or "index").replace("/", "-")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-{scheme}.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, {"width": 1024, "height": 800}], ids=["1280", "1024"])
+def test_text_measure_is_60_to_75_characters(browser, demo_site, viewport):
+    address = f"{demo_site}/{ARTICLES['demo']}/"
+    context, page = open_page(browser, address, viewport)
+    characters_per_line = page.evaluate("""() => {
+        const paragraph = document.querySelector('.article-body > p');
+        const probe = document.createElement('span');
+        probe.textContent = paragraph.textContent.slice(0, 200);
+        probe.style.whiteSpace = 'nowrap';
+        paragraph.appendChild(probe);
+        const perCharacter = probe.getBoundingClientRect().width / probe.textContent.length;
+        probe.remove();
+        return paragraph.getBoundingClientRect().width / perCharacter;
+    }""")
+    assert 60 <= characters_per_line <= 75, characters_per_line
+    context.close()
