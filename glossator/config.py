@@ -13,12 +13,15 @@ from .yamldoc import parse_yaml, read_source, validate
 CONFIG_FILE = "site.yaml"
 
 DEFAULT_NOTE_TYPES = (
-    ("correction", "Correction", "Corrections", "\u270e"),
-    ("context", "Context", "Context", "\u25c6"),
-    ("definition", "Definition", "Definitions", "\u25b2"),
-    ("source", "Source", "Sources", "\u25a0"),
-    ("question", "Question", "Questions", "?"),
+    ("correction", "Correction", "Corrections", "\u270e", "editing"),
+    ("context", "Context", "Context", "\u25c6", "commenting"),
+    ("definition", "Definition", "Definitions", "\u25b2", "describing"),
+    ("source", "Source", "Sources", "\u25a0", "linking"),
+    ("question", "Question", "Questions", "?", "questioning"),
 )
+# W3C Web Annotation motivations a note type may map to.
+MOTIVATIONS = ("assessing", "bookmarking", "classifying", "commenting", "describing", "editing",
+               "highlighting", "identifying", "linking", "moderating", "questioning", "replying", "tagging")
 # The shape shown for a type that site.yaml gives none: colour is never the only cue.
 DEFAULT_SYMBOL = "\u25cf"
 
@@ -33,6 +36,7 @@ class NoteType:
     label: str
     plural: str
     symbol: str
+    motivation: str
     description: str = ""
 
 
@@ -53,6 +57,16 @@ class SiteConfig:
     def base_path(self) -> str:
         """The path part of the base URL, always ending in '/': '/' or '/repo/'."""
         return urlsplit(self.base_url).path or "/"
+
+    def url(self, path: str = "") -> str:
+        """The site-absolute URL of a page or file: base path + path, never a `<base href>`."""
+        return self.base_path + path.lstrip("/")
+
+    def absolute_url(self, path: str = "") -> str:
+        """The full URL when base_url is absolute (feeds, canonical links); else `url(path)`."""
+        if self.base_url.startswith("/"):
+            return self.url(path)
+        return self.base_url + path.lstrip("/")
 
     @property
     def content_dir(self) -> Path:
@@ -118,10 +132,12 @@ def normalize_base_url(url: str) -> str | None:
 def _note_types(entries: list[dict[str, str]] | None) -> tuple[NoteType, ...]:
     if not entries:
         return tuple(NoteType(*fields) for fields in DEFAULT_NOTE_TYPES)
-    symbols = {fields[0]: fields[3] for fields in DEFAULT_NOTE_TYPES}
+    defaults = {fields[0]: fields for fields in DEFAULT_NOTE_TYPES}
     return tuple(
         NoteType(e["id"], e["label"], e.get("plural", e["label"]),
-                 e.get("symbol", symbols.get(e["id"], DEFAULT_SYMBOL)), e.get("description", ""))
+                 e.get("symbol", defaults.get(e["id"], ("", "", "", DEFAULT_SYMBOL))[3]),
+                 e.get("motivation", defaults.get(e["id"], ("", "", "", "", "commenting"))[4]),
+                 e.get("description", ""))
         for e in entries
     )
 

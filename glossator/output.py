@@ -18,6 +18,9 @@ from .anchoring import AnnotatedArticle
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
 from .rendering import Highlight, mark_section, render_note_markdown
+from .search import SearchRecord, plain_text, write_search_index
+from .syndication import (FeedEntry, article_plain_text, atom_feed, news_article_jsonld, robots, sitemap,
+                          w3c_datetime, web_annotations)
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,15 @@ class NoteView:
 class ArticleView:
     """An article page's parts, ready for the template."""
 
-    article: object
+    annotated: AnnotatedArticle
     title_html: str
     highlights_html: str
     body_html: str
     notes: tuple[NoteView, ...]
+
+    @property
+    def article(self):
+        return self.annotated.article
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
@@ -64,7 +71,8 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )
-    env.globals["url"] = lambda path="": url_for(config, path)
+    env.globals["url"] = config.url
+    env.globals["absolute_url"] = config.absolute_url
     env.globals["site"] = config
     env.filters["display_date"] = display_date
     env.filters["join_names"] = join_names
@@ -72,11 +80,6 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["cite_note"] = lambda note, article: cite_note(config, note, article)
     env.filters["suggest_note_url"] = lambda article: suggest_note_url(config, article)
     return env
-
-
-def url_for(config: SiteConfig, path: str = "") -> str:
-    """The site-absolute URL of a page or file: '/' + base path + path, never a `<base href>`."""
-    return config.base_path + path.lstrip("/")
 
 
 def display_date(iso: str, time: bool = True) -> str:
@@ -126,9 +129,7 @@ def cite_article(article) -> str:
 
 def cite_note(config: SiteConfig, note: NoteView, article) -> str:
     """A note in APA style, as a contribution to the edition, with its permalink."""
-    address = url_for(config, f"{article.slug}/") + f"#note-{note.id}"
-    if not config.base_url.startswith("/"):
-        address = config.base_url.rstrip("/") + address[len(config.base_path) - 1:]
+    address = config.absolute_url(f"{article.slug}/") + f"#note-{note.id}"
     return (f"{_apa_name(note.author)} ({_apa_date(note.date)}). {note.label} {note.number} on "
             f"\u201c{article.title}\u201d [Annotation]. {config.title}. {address}")
 
@@ -175,7 +176,7 @@ def article_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArt
                                     note_partial.render(note=view, article=item.article).strip()))
     sections = [mark_section(section, [h for h in highlights if h.block.section == index])
                 for index, section in enumerate(item.text.sections)]
-    return ArticleView(item.article, sections[0], sections[1], sections[2], tuple(views))
+    return ArticleView(item, sections[0], sections[1], sections[2], tuple(views))
 
 
 def pairing_stylesheet(view: ArticleView) -> str:
@@ -197,26 +198,64 @@ def pairing_stylesheet(view: ArticleView) -> str:
     return "/* Generated: pairs each passage with its note. */\n" + "\n".join(rules) + "\n"
 
 
-def render_pages(config: SiteConfig, items: list[AnnotatedArticle]) -> Iterator[tuple[str, str]]:
-    """Every page of the site as (path under the output folder, HTML)."""
+def render_site(config: SiteConfig, items: list[AnnotatedArticle]) -> tuple[list[tuple[str, str]], list[SearchRecord]]:
+    """Every file of the site as (path under the output folder, text), and what search indexes."""
     env = make_environment(config)
     try:
         views = [article_view(env, config, item) for item in items]
         views.sort(key=lambda v: (v.article.date, v.article.slug), reverse=True)
-        for view in views:
-            yield f"{view.article.slug}/index.html", env.get_template("article.html").render(view=view)
-            yield f"{view.article.slug}/notes.css", pairing_stylesheet(view)
-        all_notes = [note for view in views for note in view.notes]
-        yield "index.html", env.get_template("index.html").render(views=views)
-        yield "notes/index.html", env.get_template("notes.html").render(notes=all_notes)
-        yield "errata/index.html", env.get_template("errata.html").render(
-            notes=[n for n in all_notes if n.type == "correction"])
+        files = list(_article_files(env, config, views)) + list(_edition_files(env, config, views))
     except jinja2.TemplateSyntaxError as exc:
         raise UserError([Diagnostic(_theme_path(config, exc.filename), exc.lineno or 1, 1,
                                     f"template error: {exc.message}", "fix the template's Jinja2 syntax")])
     except jinja2.TemplateError as exc:
         raise UserError([Diagnostic(f"themes/{config.theme}/templates", 1, 1, f"template error: {exc}",
                                     "a template uses a name or file the theme does not provide")])
+    return files, search_records(config, views)
+
+
+def _article_files(env: jinja2.Environment, config: SiteConfig, views: list[ArticleView]) -> Iterator[tuple[str, str]]:
+    for view in views:
+        slug = view.article.slug
+        metadata = news_article_jsonld(config, view)
+        yield f"{slug}/index.html", env.get_template("article.html").render(view=view, jsonld=metadata)
+        yield f"{slug}/notes.css", pairing_stylesheet(view)
+        yield f"{slug}/annotations.jsonld", web_annotations(config, view.annotated, view.notes)
+        yield f"{slug}/article.txt", article_plain_text(view.annotated)[0] + "\n"
+
+
+def _edition_files(env: jinja2.Environment, config: SiteConfig, views: list[ArticleView]) -> Iterator[tuple[str, str]]:
+    all_notes = [note for view in views for note in view.notes]
+    latest = max((view.article.date for view in views), default="")
+    yield "index.html", env.get_template("index.html").render(views=views)
+    yield "notes/index.html", env.get_template("notes.html").render(notes=all_notes)
+    yield "errata/index.html", env.get_template("errata.html").render(
+        notes=[n for n in all_notes if n.type == "correction"])
+    yield "search/index.html", env.get_template("search.html").render()
+    yield "404.html", env.get_template("404.html").render()
+    yield "feed.xml", atom_feed(config, config.title, "feed.xml", [
+        FeedEntry(f"{v.article.slug}/", v.article.title, w3c_datetime(v.article.date), v.article.authors,
+                  summary=" ".join(v.article.highlights)) for v in views])
+    yield "notes.xml", atom_feed(config, f"{config.title}: notes", "notes.xml", [
+        FeedEntry(f"{n.article_slug}/#note-{n.id}", f"{n.label} {n.number} on \u201c{n.article_title}\u201d",
+                  w3c_datetime(n.date), (n.author,), html=n.html) for n in all_notes])
+    pages = [("", latest), ("notes/", ""), ("errata/", "")] + [(f"{v.article.slug}/", v.article.date) for v in views]
+    yield "sitemap.xml", sitemap(config, pages)
+    yield "robots.txt", robots(config)
+    yield ".nojekyll", ""
+
+
+def search_records(config: SiteConfig, views: list[ArticleView]) -> list[SearchRecord]:
+    """Each article page, and each note at its permalink."""
+    records = []
+    for view in views:
+        page = config.url(f"{view.article.slug}/")
+        text = "\n".join(block.text for block in view.annotated.text.blocks)
+        records.append(SearchRecord(page, view.article.title, text))
+        for note in view.notes:
+            records.append(SearchRecord(f"{page}#note-{note.id}", f"{note.label} {note.number}: {note.excerpt}",
+                                        f"{note.quote}\n{plain_text(note.html)}"))
+    return records
 
 
 def _theme_path(config: SiteConfig, filename: str | None) -> str:
@@ -228,28 +267,28 @@ def _theme_path(config: SiteConfig, filename: str | None) -> str:
         return filename
 
 
-def publish(config: SiteConfig, output: Path, pages: Iterator[tuple[str, str]]) -> int:
-    """Write every page and the theme's static files into a staging folder beside `output`,
-    then swap it in; on any failure the previous site stays exactly as it was."""
+def publish(config: SiteConfig, output: Path, files: list[tuple[str, str]], records: list[SearchRecord]) -> int:
+    """Write every file, the theme's static files and the search index into a staging folder
+    beside `output`, then swap it in; on any failure the previous site stays as it was.
+    Returns the number of HTML pages."""
     _refuse_dangerous_output(config, output)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
     try:
-        count = 0
-        for relative, text in pages:
+        for relative, text in files:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", newline="\n")
-            count += 1
         static = config.theme_dir / "static"
         if static.is_dir():
             shutil.copytree(static, staging / "static", dirs_exist_ok=True)
+        write_search_index(records, staging, config.language)
         staging.chmod(0o755)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+    return sum(1 for relative, _ in files if relative.endswith(".html"))
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -10,7 +10,7 @@ from .articles import load_articles
 from .config import SiteConfig, load_config
 from .diagnostics import Report, UserError
 from .notes import load_notes
-from .output import publish, render_pages
+from .output import publish, render_site
 from .rendering import article_text
 
 
@@ -40,7 +40,8 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
     """Check the edition, then write the site; raise UserError (nothing written) on any error."""
     site, report = load_site(root, base_url)
     stop_on_problems(report, strict)
-    pages = publish(site.config, output, render_pages(site.config, list(site.articles)))
+    files, records = render_site(site.config, list(site.articles))
+    pages = publish(site.config, output, files, records)
     return report, pages
 
 
@@ -48,8 +49,7 @@ def check(root: Path, strict: bool = False) -> tuple[Site, Report]:
     """Everything `build` checks, the templates included, without writing a file."""
     site, report = load_site(root)
     stop_on_problems(report, strict)
-    for _ in render_pages(site.config, list(site.articles)):
-        pass
+    render_site(site.config, list(site.articles))
     return site, report
 
 

@@ -74,11 +74,24 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def serve_built(root: Path, *build_args: str):
-    """Build the edition at `root` and serve its output on a free port of 127.0.0.1."""
+class _SubpathHandler(_QuietHandler):
+    """Serves the site under a path such as /repo/, as GitHub Pages serves a project site."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no-such-file")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+
+def serve_built(root: Path, *build_args: str, prefix: str = "/"):
+    """Build the edition at `root` and serve its output on a free port of 127.0.0.1, under
+    `prefix`; yields nothing outside it, as a project site on GitHub Pages."""
     result = run_cli("build", *build_args, cwd=root)
     assert result.code == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(root / "_site"))
+    handler_class = type("Handler", (_SubpathHandler,), {"prefix": prefix})
+    handler = functools.partial(handler_class, directory=str(root / "_site"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -97,6 +110,16 @@ def demo_site(tmp_path_factory):
     """The demo edition, built and served; yields its address."""
     server, address = serve_built(_copy_demo(tmp_path_factory.mktemp("demo-site")))
     yield address
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def demo_under_subpath(tmp_path_factory):
+    """The demo edition built for /glossator-demo/ and served there; yields the site's address."""
+    root = _copy_demo(tmp_path_factory.mktemp("demo-subpath"))
+    server, address = serve_built(root, "--base-url", "/glossator-demo/", prefix="/glossator-demo/")
+    yield address + "/glossator-demo/"
     server.shutdown()
     server.server_close()
 
