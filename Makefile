@@ -35,15 +35,16 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# axe-core, injected into pages by the accessibility tests.
+# axe-core and the Nu Html Checker, run by the tests on built pages.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
 # Playwright's own browser download cannot work here: the tests drive Debian's Chromium.
+# Java runs the Nu Html Checker.
 system-packages:
-	@command -v chromium >/dev/null && command -v npm >/dev/null || { \
-	  $(SUDO) apt-get update -q && $(APT_INSTALL) chromium nodejs npm; }
+	@command -v chromium >/dev/null && command -v npm >/dev/null && command -v java >/dev/null || { \
+	  $(SUDO) apt-get update -q && $(APT_INSTALL) chromium nodejs npm default-jre-headless; }
 
 clean:
 	rm -rf _site .glossator-cache

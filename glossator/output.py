@@ -239,7 +239,7 @@ def _edition_files(env: jinja2.Environment, config: SiteConfig, views: list[Arti
     yield "notes.xml", atom_feed(config, f"{config.title}: notes", "notes.xml", [
         FeedEntry(f"{n.article_slug}/#note-{n.id}", f"{n.label} {n.number} on \u201c{n.article_title}\u201d",
                   w3c_datetime(n.date), (n.author,), html=n.html) for n in all_notes])
-    pages = [("", latest), ("notes/", ""), ("errata/", "")] + [(f"{v.article.slug}/", v.article.date) for v in views]
+    pages = [("", latest), ("notes/", ""), ("errata/", ""), ("search/", "")] + [(f"{v.article.slug}/", v.article.date) for v in views]
     yield "sitemap.xml", sitemap(config, pages)
     yield "robots.txt", robots(config)
     yield ".nojekyll", ""

@@ -86,10 +86,12 @@ def test_demo_errors_point_into_the_demo_article(demo):
 def test_demo_build_matches_the_golden_copy(demo):
     result = run_cli("build", cwd=demo)
     assert result.code == 0, result.stderr
-    built = tree(demo / "_site")
+    # Pagefind's bundle is third-party output that changes with its version; search has its
+    # own browser test.
+    built = {path: data for path, data in tree(demo / "_site").items() if not path.startswith("pagefind/")}
     if os.environ.get("GLOSSATOR_UPDATE_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(demo / "_site", GOLDEN)
+        shutil.copytree(demo / "_site", GOLDEN, ignore=shutil.ignore_patterns("pagefind"))
     golden = tree(GOLDEN)
     assert sorted(built) == sorted(golden)
     for path in built:
