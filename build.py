@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from glossator import commands
+from glossator.diagnostics import FORMATS
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,6 +28,20 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check articles and notes without writing anything")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--fix", action="store_true",
+                       help="rewrite quotes that no longer match when exactly one passage is clearly closest")
+
+    note = sub.add_parser("note", help="start a new note on an article: annotations/<article>/<id>.md")
+    note.add_argument("article", help="the article's slug, e.g. nsa-france-phone-calls")
+    note.add_argument("--quote", required=True, help="the passage the note explains, copied from the article")
+    note.add_argument("--type", default="context", help="the note type (default: context)")
+    note.add_argument("--author", help="your name or GitHub handle (default: git config user.name)")
+    note.add_argument("--occurrence", type=int, help="which match to annotate when the quote occurs several times")
+
+    for command in (build, check):
+        command.add_argument("--format", choices=FORMATS,
+                             help="how to print problems: text, github (workflow commands; the default "
+                                  "when GITHUB_ACTIONS=true) or json")
 
     serve = sub.add_parser("serve", help="build, then serve the site on 127.0.0.1 and rebuild on changes")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

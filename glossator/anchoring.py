@@ -173,14 +173,35 @@ class Anchorer:
 
     def _selector_for(self, match: _Match, matches: list[_Match], number: int) -> str:
         """The shortest `prefix:` that singles this match out, or its `occurrence:`."""
+        prefix = self.unique_prefix(match, matches)
+        if prefix:
+            return f'prefix: "{_yaml_escape(prefix)}"   (or occurrence: {number})'
+        return f"occurrence: {number}"
+
+    def unique_prefix(self, match: _Match, matches: list[_Match]) -> str:
+        """The fewest words before `match` (two at least) found before no other match, or ''.
+        Unique even ignoring case, so that a prefix never hangs on one capital letter."""
         words = self._before(match).split()
         others = [self._before(m).lower() for m in matches if m != match]
         for count in range(min(2, len(words)), min(len(words), CONTEXT_WORDS) + 1):
             prefix = " ".join(words[-count:])
-            # Unique even ignoring case, so that a prefix never hangs on one capital letter.
             if count and not any(other.endswith(prefix.lower()) for other in others):
-                return f'prefix: "{_yaml_escape(prefix)}"   (or occurrence: {number})'
-        return f"occurrence: {number}"
+                return prefix
+        return ""
+
+    def unique_suffix(self, match: _Match, matches: list[_Match]) -> str:
+        """The fewest words after `match` (two at least) found after no other match, or ''."""
+        words = self._after(match).split()
+        others = [self._after(m).lower() for m in matches if m != match]
+        for count in range(min(2, len(words)), min(len(words), CONTEXT_WORDS) + 1):
+            suffix = " ".join(words[:count])
+            if count and not any(other.startswith(suffix.lower()) for other in others):
+                return suffix
+        return ""
+
+    def matches(self, quote: str) -> list[_Match]:
+        """Every match of a quote as typed (Markdown and typography normalized)."""
+        return self._find(normalize_quote(quote))
 
     def _not_found(self, note: Note, quote: str) -> Diagnostic:
         whole_text = " ".join(n.text for n in self.norms)
@@ -203,25 +224,50 @@ class Anchorer:
         )
 
     def _closest(self, quote: str) -> tuple[int, int, int, int] | None:
-        """The passage with the fewest edits from the quote: (block, start, end, edits), or None.
-        rapidfuzz ranks the blocks; an exact edit-distance alignment runs on the best few."""
+        """The passage with the fewest edits from the quote, if it is close enough."""
+        candidates = self.closest_passages(quote)
+        if not candidates or candidates[0].edits > max(2, len(quote) * 0.4):
+            return None
+        best = candidates[0]
+        return best.block, best.start, best.end, best.edits
+
+    def closest_passages(self, quote: str) -> list[Candidate]:
+        """The closest passage to the quote and the runner-up, by edit distance (Sellers'
+        algorithm). rapidfuzz ranks the blocks; the exact alignment runs on the best few.
+        The runner-up is the best passage that does not overlap the closest one."""
         scored = sorted(((fuzz.partial_ratio(quote, n.text), i) for i, n in enumerate(self.norms)), reverse=True)
-        candidates = []
+        found: list[Candidate] = []
         for _, index in scored[:3]:
-            distance, start, end = _align(quote, self.norms[index].text)
-            candidates.append((distance, index, start, end))
-        if not candidates:
-            return None
-        distance, index, start, end = min(candidates)
-        if distance > max(2, len(quote) * 0.4):
-            return None
-        start, end = _widen_to_words(self.norms[index].text, start, end)
-        return index, start, end, distance
+            text = self.norms[index].text
+            row, origin = _alignment_row(quote, text)
+            best = min(range(len(text) + 1), key=lambda col: (row[col], col))
+            found.append(Candidate(index, *_widen_to_words(text, origin[best], best), row[best]))
+            apart = [col for col in range(len(text) + 1) if col <= origin[best] or origin[col] >= best]
+            if apart:
+                second = min(apart, key=lambda col: (row[col], col))
+                found.append(Candidate(index, *_widen_to_words(text, origin[second], second), row[second]))
+        return sorted(found, key=lambda c: (c.edits, c.block, c.start))[:2]
+
+    def passage(self, candidate: Candidate) -> str:
+        """The article's own text of a candidate passage, its white space made single."""
+        start, end = self.norms[candidate.block].original(candidate.start, candidate.end)
+        return " ".join(self.blocks[candidate.block].text[start:end].split())
 
 
-def _align(pattern: str, text: str) -> tuple[int, int, int]:
-    """Best approximate occurrence of `pattern` in `text` (Sellers' algorithm): the fewest
-    insertions, deletions and substitutions, and the range of `text` it covers."""
+@dataclass(frozen=True)
+class Candidate:
+    """A passage close to a quote: its block, range in the normalized text, and edit distance."""
+
+    block: int
+    start: int
+    end: int
+    edits: int
+
+
+def _alignment_row(pattern: str, text: str) -> tuple[list[int], list[int]]:
+    """Sellers' algorithm: for each end position in `text`, the fewest insertions, deletions
+    and substitutions turning some substring ending there into `pattern`, and where that
+    substring starts."""
     previous = [0] * (len(text) + 1)
     origin = list(range(len(text) + 1))
     for row, ch in enumerate(pattern, start=1):
@@ -239,8 +285,7 @@ def _align(pattern: str, text: str) -> tuple[int, int, int]:
             else:
                 current_origin[col] = current_origin[col - 1]
         previous, origin = current, current_origin
-    end = min(range(len(text) + 1), key=lambda col: (previous[col], col))
-    return previous[end], origin[end], end
+    return previous, origin
 
 
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:

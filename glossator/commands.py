@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
-from .diagnostics import Diagnostic, UserError
+from .diagnostics import Diagnostic, UserError, default_format, render
 from .importer import import_page
 from .pipeline import build, check
 
@@ -16,28 +17,44 @@ DEFAULT_OUTPUT = "_site"
 
 def run(args: argparse.Namespace) -> int:
     """Run one subcommand; user errors are printed as diagnostics and give exit status 1."""
-    handlers = {"import": _import, "build": _build, "check": _check, "serve": _serve}
+    handlers = {"import": _import, "build": _build, "check": _check, "serve": _serve, "note": _note}
     try:
         return handlers[args.command](args)
     except UserError as error:
-        _print(error.diagnostics)
-        errors = sum(1 for d in error.diagnostics if d.severity == "error")
-        print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.", file=sys.stderr)
+        _print(args, error.diagnostics)
+        if _style(args) != "json":
+            errors = sum(1 for d in error.diagnostics if d.severity == "error")
+            print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was changed.", file=sys.stderr)
         return 130
 
 
-def _print(diagnostics: list[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        print(diagnostic.format(), file=sys.stderr)
+def _style(args: argparse.Namespace) -> str:
+    return getattr(args, "format", None) or default_format(dict(os.environ))
+
+
+def _print(args: argparse.Namespace, diagnostics: list[Diagnostic]) -> None:
+    """Diagnostics in the chosen format: text on stderr (coloured on a terminal), workflow
+    commands and JSON on stdout, where GitHub Actions and tools read them."""
+    style = _style(args)
+    if style == "text":
+        colour = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        sys.stderr.write(render(diagnostics, style, colour))
+    elif diagnostics or style == "json":
+        sys.stdout.write(render(diagnostics, style))
+
+
+def _summary(args: argparse.Namespace, line: str) -> None:
+    if _style(args) != "json":
+        print(line)
 
 
 def _import(args: argparse.Namespace) -> int:
     root: Path = args.root
     target, warnings = import_page(args.path, root / "content", args.slug, args.force)
-    _print(warnings)
+    _print(args, warnings)
     print(f"wrote {target}")
     return 0
 
@@ -46,18 +63,23 @@ def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     output = args.output or args.root / DEFAULT_OUTPUT
     report, pages = build(args.root, output, args.base_url, args.strict)
-    _print(report.sorted())
+    _print(args, report.sorted())
     notes = _count_notes(args.root)
-    print(f"built {pages} pages with {notes} notes into {output} "
-          f"({len(report.warnings)} warnings, {time.perf_counter() - started:.2f} s)")
+    _summary(args, f"built {pages} pages with {notes} notes into {output} "
+                   f"({len(report.warnings)} warnings, {time.perf_counter() - started:.2f} s)")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.fix:
+        from .repair import repair_quotes
+
+        for rewrite in repair_quotes(args.root):
+            print(rewrite.format())
     site, report = check(args.root, args.strict)
-    _print(report.sorted())
+    _print(args, report.sorted())
     notes = sum(len(item.anchors) for item in site.articles)
-    print(f"ok: {len(site.articles)} articles, {notes} notes anchored, {len(report.warnings)} warnings")
+    _summary(args, f"ok: {len(site.articles)} articles, {notes} notes anchored, {len(report.warnings)} warnings")
     return 0
 
 
@@ -69,3 +91,12 @@ def _serve(args: argparse.Namespace) -> int:
     from .serving import serve
 
     return serve(args.root, args.output or args.root / DEFAULT_OUTPUT, args.host, args.port)
+
+
+def _note(args: argparse.Namespace) -> int:
+    from .scaffold import new_note
+
+    target = new_note(args.root, args.article, args.quote, args.type, args.author, args.occurrence)
+    print(f"wrote {target.relative_to(args.root) if target.is_relative_to(args.root) else target}")
+    print("next: write the note below the closing '---', add its sources, then run: python build.py check")
+    return 0

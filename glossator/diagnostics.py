@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,3 +69,56 @@ class UserError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]):
         super().__init__("\n".join(d.format() for d in diagnostics))
         self.diagnostics = diagnostics
+
+
+# --- output formats -----------------------------------------------------------------------
+
+FORMATS = ("text", "github", "json")
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m"}
+_RESET = "\033[0m"
+
+
+def default_format(environ: dict[str, str]) -> str:
+    """GitHub workflow commands inside GitHub Actions, so problems show on the diff; else text."""
+    return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def render(diagnostics: list[Diagnostic], style: str, colour: bool = False) -> str:
+    """All diagnostics in one output format; empty when there are none (but for JSON)."""
+    if style == "json":
+        return as_json(diagnostics)
+    lines = [as_github(d) if style == "github" else as_text(d, colour) for d in diagnostics]
+    return "".join(line + "\n" for line in lines)
+
+
+def as_text(diagnostic: Diagnostic, colour: bool = False) -> str:
+    text = diagnostic.format()
+    if colour:
+        word = f"{diagnostic.severity}:"
+        text = text.replace(word, f"{_COLOURS[diagnostic.severity]}{word}{_RESET}", 1)
+    return text
+
+
+def as_github(diagnostic: Diagnostic) -> str:
+    """A workflow command: `::error file=F,line=L,col=C,title=T::message%0Ahint`."""
+    properties = ",".join(f"{key}={_escape_property(value)}" for key, value in (
+        ("file", diagnostic.path), ("line", str(diagnostic.line)), ("col", str(diagnostic.col)),
+        ("title", f"Glossator {diagnostic.severity}")))
+    message = diagnostic.message + (f"\nhint: {diagnostic.hint}" if diagnostic.hint else "")
+    return f"::{diagnostic.severity} {properties}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_json(diagnostics: list[Diagnostic]) -> str:
+    items = [{"path": d.path, "line": d.line, "col": d.col, "severity": d.severity,
+              "message": d.message, "hint": d.hint} for d in diagnostics]
+    summary = {"errors": sum(d.severity == "error" for d in diagnostics),
+               "warnings": sum(d.severity == "warning" for d in diagnostics), "diagnostics": items}
+    return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"

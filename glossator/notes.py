@@ -104,7 +104,7 @@ def load_note(path: Path, display: str, slug: str, config: SiteConfig, report: R
         corrected=data.get("corrected", ""), date=data.get("date", ""), body=body.strip(),
         positions=_positions(doc),
     )
-    problems = _check_note(note, doc)
+    problems = _check_note(note)
     report.extend(problems)
     return None if any(p.severity == "error" for p in problems) else note
 
@@ -126,16 +126,9 @@ def _check_type(doc: YamlDoc, config: SiteConfig) -> list[Diagnostic]:
     return [Diagnostic(doc.path, line, col, f"unknown note type '{note_type}'", hint + "types: " + ", ".join(ids))]
 
 
-def _check_note(note: Note, doc: YamlDoc) -> list[Diagnostic]:
-    """Checks beyond the schema: web addresses, dates, and warnings for odd but legal notes."""
+def _check_note(note: Note) -> list[Diagnostic]:
+    """Warnings for odd but legal notes (the schema has checked the fields' forms)."""
     problems = []
-    for index, source in enumerate(note.sources):
-        if not re.match(r"^https?://[^\s/]+\S*$", source.url):
-            line, col = doc.position("sources", index, "url")
-            problems.append(Diagnostic(note.display, line, col, f"source URL is not a web address: {source.url!r}",
-                                       "give an address starting with https:// or http://"))
-    if note.date and not re.match(r"^\d{4}-\d{2}-\d{2}$", note.date):
-        problems.append(note.error("date", f"field 'date' is not a date: {note.date!r}", "write it as YYYY-MM-DD"))
     if not note.body:
         problems.append(note.error("", "note has no text", "write the note below the closing '---'", "warning"))
     elif len(note.body.split()) > MAX_WORDS:

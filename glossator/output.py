@@ -231,6 +231,9 @@ def _edition_files(env: jinja2.Environment, config: SiteConfig, views: list[Arti
     yield "notes/index.html", env.get_template("notes.html").render(notes=all_notes)
     yield "errata/index.html", env.get_template("errata.html").render(
         notes=[n for n in all_notes if n.type == "correction"])
+    authors = sorted({note.author for note in all_notes}, key=lambda name: (name.lstrip("@").lower(), name))
+    yield "contributors/index.html", env.get_template("contributors.html").render(
+        contributors=[(name, [n for n in all_notes if n.author == name]) for name in authors])
     yield "search/index.html", env.get_template("search.html").render()
     yield "404.html", env.get_template("404.html").render()
     yield "feed.xml", atom_feed(config, config.title, "feed.xml", [
@@ -239,7 +242,7 @@ def _edition_files(env: jinja2.Environment, config: SiteConfig, views: list[Arti
     yield "notes.xml", atom_feed(config, f"{config.title}: notes", "notes.xml", [
         FeedEntry(f"{n.article_slug}/#note-{n.id}", f"{n.label} {n.number} on \u201c{n.article_title}\u201d",
                   w3c_datetime(n.date), (n.author,), html=n.html) for n in all_notes])
-    pages = [("", latest), ("notes/", ""), ("errata/", ""), ("search/", "")] + [(f"{v.article.slug}/", v.article.date) for v in views]
+    pages = [("", latest), ("notes/", ""), ("errata/", ""), ("contributors/", ""), ("search/", "")] + [(f"{v.article.slug}/", v.article.date) for v in views]
     yield "sitemap.xml", sitemap(config, pages)
     yield "robots.txt", robots(config)
     yield ".nojekyll", ""

@@ -9,7 +9,7 @@ from .anchoring import AnnotatedArticle, anchor_article
 from .articles import load_articles
 from .config import SiteConfig, load_config
 from .diagnostics import Report, UserError
-from .notes import load_notes
+from .notes import Note, load_notes
 from .output import publish, render_site
 from .rendering import article_text
 
@@ -20,6 +20,7 @@ class Site:
 
     config: SiteConfig
     articles: tuple[AnnotatedArticle, ...]
+    notes: dict[str, list[Note]]  # every loaded note, anchored or not, by article slug
 
 
 def load_site(root: Path, base_url: str | None = None) -> tuple[Site, Report]:
@@ -33,7 +34,7 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site, Report]:
         item, problems = anchor_article(article, notes[article.slug], article_text(article))
         report.extend(problems)
         annotated.append(item)
-    return Site(config, tuple(annotated)), report
+    return Site(config, tuple(annotated), notes), report
 
 
 def build(root: Path, output: Path, base_url: str | None = None, strict: bool = False) -> tuple[Report, int]:

@@ -216,6 +216,8 @@ def _schema_diagnostic(doc: YamlDoc, schema: dict[str, Any], error: jsonschema.V
         message = f"field '{field}' must not be empty"
     elif error.validator == "enum":
         message = f"field '{field}' must be one of: " + ", ".join(map(str, error.validator_value))
+    elif error.validator == "pattern":
+        message = f"field '{field}' is not in the expected form: {error.instance!r}"
     elif error.validator in ("minimum", "exclusiveMinimum"):
         message = f"field '{field}' must be at least {error.validator_value}"
     else:
