@@ -73,18 +73,29 @@ def load_notes(config: SiteConfig, article_slugs: list[str], report: Report) -> 
             report.error(display, 1, 1, f"no article '{slug}' for this note",
                          hint + "articles: " + (", ".join(article_slugs) or "none yet, import one first"))
             continue
-        if not NOTE_ID.match(path.stem):
-            report.error(display, 1, 1, f"bad note file name {path.name!r}",
-                         "a note's file name is its id: lower-case letters, digits and hyphens, such as `expresed-typo.md`")
-            continue
-        try:
-            note = load_note(path, display, slug, config, report)
-        except UserError as error:
-            report.extend(error.diagnostics)
-            continue
+        note = _load_checked(config, path, slug, report)
         if note is not None:
             notes[slug].append(note)
     return notes
+
+
+def load_notes_of(config: SiteConfig, slug: str, report: Report) -> list[Note]:
+    """Load the notes of one article (the live preview reloads only what changed)."""
+    paths = sorted((config.annotations_dir / slug).glob("*.md"), key=lambda p: p.name)
+    return [note for path in paths if (note := _load_checked(config, path, slug, report)) is not None]
+
+
+def _load_checked(config: SiteConfig, path: Path, slug: str, report: Report) -> Note | None:
+    display = path.relative_to(config.root).as_posix()
+    if not NOTE_ID.match(path.stem):
+        report.error(display, 1, 1, f"bad note file name {path.name!r}",
+                     "a note's file name is its id: lower-case letters, digits and hyphens, such as `expresed-typo.md`")
+        return None
+    try:
+        return load_note(path, display, slug, config, report)
+    except UserError as error:
+        report.extend(error.diagnostics)
+        return None
 
 
 def load_note(path: Path, display: str, slug: str, config: SiteConfig, report: Report) -> Note | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,14 +14,15 @@ from typing import Iterator
 from urllib.parse import urlencode
 
 import jinja2
+from markupsafe import Markup
 
 from .anchoring import AnnotatedArticle
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
 from .rendering import Highlight, mark_section, render_note_markdown
 from .search import SearchRecord, plain_text, write_search_index
-from .syndication import (FeedEntry, article_plain_text, atom_feed, news_article_jsonld, robots, sitemap,
-                          w3c_datetime, web_annotations)
+from .syndication import (FeedEntry, article_plain_text, atom_entry, atom_feed, news_article_jsonld, robots,
+                          sitemap, sitemap_entry, w3c_datetime, web_annotations)
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,9 @@ class ArticleView:
         return self.annotated.article
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
-    """Jinja2 with autoescaping and StrictUndefined; `url()` is the one place URLs are made."""
+def make_environment(config: SiteConfig, live_reload: str = "") -> jinja2.Environment:
+    """Jinja2 with autoescaping and StrictUndefined; `url()` is the one place URLs are made.
+    `live_reload` is the address of the preview server's reload script, for `serve` only."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(config.theme_dir / "templates")),
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
@@ -74,6 +77,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.globals["url"] = config.url
     env.globals["absolute_url"] = config.absolute_url
     env.globals["site"] = config
+    env.globals["live_reload"] = live_reload
     env.filters["display_date"] = display_date
     env.filters["join_names"] = join_names
     env.filters["cite_article"] = cite_article
@@ -201,51 +205,116 @@ def pairing_stylesheet(view: ArticleView) -> str:
 def render_site(config: SiteConfig, items: list[AnnotatedArticle]) -> tuple[list[tuple[str, str]], list[SearchRecord]]:
     """Every file of the site as (path under the output folder, text), and what search indexes."""
     env = make_environment(config)
+    views = [render_view(env, config, item) for item in items]
+    files = [file for view in views for file in article_files(env, config, view)]
+    files += render_edition(env, config, [edition_parts(env, config, view) for view in views])
+    return files, search_records(config, sort_views(views))
+
+
+@contextmanager
+def template_errors(config: SiteConfig) -> Iterator[None]:
+    """Turn Jinja2's errors into diagnostics that name the template file."""
     try:
-        views = [article_view(env, config, item) for item in items]
-        views.sort(key=lambda v: (v.article.date, v.article.slug), reverse=True)
-        files = list(_article_files(env, config, views)) + list(_edition_files(env, config, views))
+        yield
     except jinja2.TemplateSyntaxError as exc:
         raise UserError([Diagnostic(_theme_path(config, exc.filename), exc.lineno or 1, 1,
                                     f"template error: {exc.message}", "fix the template's Jinja2 syntax")])
     except jinja2.TemplateError as exc:
         raise UserError([Diagnostic(f"themes/{config.theme}/templates", 1, 1, f"template error: {exc}",
                                     "a template uses a name or file the theme does not provide")])
-    return files, search_records(config, views)
 
 
-def _article_files(env: jinja2.Environment, config: SiteConfig, views: list[ArticleView]) -> Iterator[tuple[str, str]]:
-    for view in views:
-        slug = view.article.slug
-        metadata = news_article_jsonld(config, view)
-        yield f"{slug}/index.html", env.get_template("article.html").render(view=view, jsonld=metadata)
-        yield f"{slug}/notes.css", pairing_stylesheet(view)
-        yield f"{slug}/annotations.jsonld", web_annotations(config, view.annotated, view.notes)
-        yield f"{slug}/article.txt", article_plain_text(view.annotated)[0] + "\n"
+def render_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArticle) -> ArticleView:
+    with template_errors(config):
+        return article_view(env, config, item)
 
 
-def _edition_files(env: jinja2.Environment, config: SiteConfig, views: list[ArticleView]) -> Iterator[tuple[str, str]]:
-    all_notes = [note for view in views for note in view.notes]
-    latest = max((view.article.date for view in views), default="")
-    yield "index.html", env.get_template("index.html").render(views=views)
-    yield "notes/index.html", env.get_template("notes.html").render(notes=all_notes)
-    yield "errata/index.html", env.get_template("errata.html").render(
-        notes=[n for n in all_notes if n.type == "correction"])
-    authors = sorted({note.author for note in all_notes}, key=lambda name: (name.lstrip("@").lower(), name))
-    yield "contributors/index.html", env.get_template("contributors.html").render(
-        contributors=[(name, [n for n in all_notes if n.author == name]) for name in authors])
-    yield "search/index.html", env.get_template("search.html").render()
-    yield "404.html", env.get_template("404.html").render()
-    yield "feed.xml", atom_feed(config, config.title, "feed.xml", [
-        FeedEntry(f"{v.article.slug}/", v.article.title, w3c_datetime(v.article.date), v.article.authors,
-                  summary=" ".join(v.article.highlights)) for v in views])
-    yield "notes.xml", atom_feed(config, f"{config.title}: notes", "notes.xml", [
-        FeedEntry(f"{n.article_slug}/#note-{n.id}", f"{n.label} {n.number} on \u201c{n.article_title}\u201d",
-                  w3c_datetime(n.date), (n.author,), html=n.html) for n in all_notes])
-    pages = [("", latest), ("notes/", ""), ("errata/", ""), ("contributors/", ""), ("search/", "")] + [(f"{v.article.slug}/", v.article.date) for v in views]
-    yield "sitemap.xml", sitemap(config, pages)
-    yield "robots.txt", robots(config)
-    yield ".nojekyll", ""
+def sort_views(views: list[ArticleView]) -> list[ArticleView]:
+    """Newest first, then by slug: the order of the index and of the edition-wide lists."""
+    return sorted(views, key=lambda v: (v.article.date, v.article.slug), reverse=True)
+
+
+@dataclass(frozen=True)
+class EditionParts:
+    """One article's share of the edition-wide pages (index, notes, errata, contributors,
+    feeds, sitemap), rendered once: the preview re-renders only the article that changed and
+    joins the rest."""
+
+    slug: str
+    date: str
+    index_item: str
+    notes: tuple[tuple[str, str, str, str], ...]  # (type, author, entry for lists, item for credits)
+    feed_entry: tuple[str, str]
+    note_feed_entries: tuple[tuple[str, str], ...]
+    sitemap_entry: str
+
+
+def edition_parts(env: jinja2.Environment, config: SiteConfig, view: ArticleView) -> EditionParts:
+    article = view.article
+    with template_errors(config):
+        entry, credit = env.get_template("partials/note-entry.html"), env.get_template("partials/note-credit.html")
+        notes = tuple((n.type, n.author, entry.render(note=n), credit.render(note=n)) for n in view.notes)
+        index_item = env.get_template("partials/article-item.html").render(view=view)
+    return EditionParts(
+        article.slug, article.date, index_item, notes,
+        atom_entry(config, FeedEntry(f"{article.slug}/", article.title, w3c_datetime(article.date),
+                                     article.authors, summary=" ".join(article.highlights))),
+        tuple(atom_entry(config, FeedEntry(f"{n.article_slug}/#note-{n.id}",
+                                           f"{n.label} {n.number} on \u201c{n.article_title}\u201d",
+                                           w3c_datetime(n.date), (n.author,), html=n.html)) for n in view.notes),
+        sitemap_entry(config, f"{article.slug}/", article.date),
+    )
+
+
+def render_edition(env: jinja2.Environment, config: SiteConfig, parts: list[EditionParts]) -> list[tuple[str, str]]:
+    """The edition-wide files, newest article first: index, notes, errata, contributors,
+    search, 404, feeds, sitemap."""
+    parts = sorted(parts, key=lambda p: (p.date, p.slug), reverse=True)
+    notes = [note for part in parts for note in part.notes]
+    by_type: dict[str, list[str]] = {}
+    by_author: dict[str, list[str]] = {}
+    for note_type, author, entry, credit in notes:
+        by_type.setdefault(note_type, []).append(entry)
+        by_author.setdefault(author, []).append(credit)
+    authors = sorted(by_author, key=lambda name: (name.lstrip("@").lower(), name))
+    # Fragments are joined before they reach the templates: one Markup each, not thousands.
+    groups = {kind: (len(entries), Markup("".join(entries))) for kind, entries in by_type.items()}
+    with template_errors(config):
+        files = [
+            ("index.html", env.get_template("index.html").render(items=Markup("".join(p.index_item for p in parts)))),
+            ("notes/index.html", env.get_template("notes.html").render(groups=groups, total=len(notes))),
+            ("errata/index.html", env.get_template("errata.html").render(
+                entries=Markup("".join(by_type.get("correction", []))))),
+            ("contributors/index.html", env.get_template("contributors.html").render(
+                contributors=[(name, len(by_author[name]), Markup("".join(by_author[name]))) for name in authors])),
+            ("search/index.html", env.get_template("search.html").render()),
+            ("404.html", env.get_template("404.html").render()),
+        ]
+    latest = max((p.date for p in parts), default="")
+    static_pages = [("", latest), ("notes/", ""), ("errata/", ""), ("contributors/", ""), ("search/", "")]
+    files += [
+        ("feed.xml", atom_feed(config, config.title, "feed.xml", [p.feed_entry for p in parts])),
+        ("notes.xml", atom_feed(config, f"{config.title}: notes", "notes.xml",
+                                [e for p in parts for e in p.note_feed_entries])),
+        ("sitemap.xml", sitemap([sitemap_entry(config, path, date) for path, date in static_pages]
+                                + [p.sitemap_entry for p in parts])),
+        ("robots.txt", robots(config)),
+        (".nojekyll", ""),
+    ]
+    return files
+
+
+def article_files(env: jinja2.Environment, config: SiteConfig, view: ArticleView) -> list[tuple[str, str]]:
+    """One article's page, its pairing stylesheet, its W3C export and its plain text."""
+    slug = view.article.slug
+    with template_errors(config):
+        page = env.get_template("article.html").render(view=view, jsonld=news_article_jsonld(config, view))
+    return [
+        (f"{slug}/index.html", page),
+        (f"{slug}/notes.css", pairing_stylesheet(view)),
+        (f"{slug}/annotations.jsonld", web_annotations(config, view.annotated, view.notes)),
+        (f"{slug}/article.txt", article_plain_text(view.annotated)[0] + "\n"),
+    ]
 
 
 def search_records(config: SiteConfig, views: list[ArticleView]) -> list[SearchRecord]:

@@ -9,6 +9,7 @@ import asyncio
 import html
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def write_search_index(records: list[SearchRecord], site: Path, language: str) -
             page = Path(source) / f"{number:06d}.html"
             page.write_text(_stub_page(record, language), encoding="utf-8")
         try:
-            asyncio.run(_index_folder(Path(source), site / BUNDLE, language))
+            # A thread of its own, so that this works inside a running event loop (the preview's).
+            with ThreadPoolExecutor(max_workers=1) as worker:
+                worker.submit(asyncio.run, _index_folder(Path(source), site / BUNDLE, language)).result()
         except (OSError, RuntimeError) as exc:
             raise UserError([Diagnostic("pagefind", 1, 1, f"the search index could not be written: {exc}",
                                         "reinstall Glossator's dependencies: pip install -e . (pagefind[bin])")])

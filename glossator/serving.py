@@ -1,42 +1,229 @@
-"""Serving: builds the site, serves it on 127.0.0.1 and rebuilds when a source changes."""
+"""Serving: a live preview. It rebuilds what a change touches (a note or an article: that
+article's page and the edition-wide pages; a template or site.yaml: everything), reloads the
+browser, and survives every mistake: problems are printed and shown at the top of every page."""
 
 from __future__ import annotations
 
 import errno
+import html
+import os
 import socket
 import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from livereload import Server
+import jinja2
 
-from .diagnostics import Diagnostic, UserError
-from .pipeline import build
+from .anchoring import AnnotatedArticle, anchor_article
+from .articles import load_article
+from .config import SiteConfig, load_config
+from .diagnostics import Diagnostic, Report, UserError
+from .notes import load_notes_of
+from .output import (ArticleView, EditionParts, article_files, edition_parts, make_environment, publish,
+                     render_edition, render_view, search_records, sort_views)
+from .pipeline import load_site, stop_on_problems
+from .rendering import article_text
 
 WATCHED = ("content", "annotations", "themes", "site.yaml")
+BANNER_START, BANNER_END = "<!-- glossator: build errors -->", "<!-- /glossator: build errors -->"
+
+
+@dataclass
+class _Edition:
+    """What the preview keeps in memory between rebuilds."""
+
+    config: SiteConfig
+    env: jinja2.Environment
+    items: dict[str, AnnotatedArticle]
+    views: dict[str, ArticleView]
+    parts: dict[str, EditionParts]
+    problems: dict[str, list[Diagnostic]] = field(default_factory=dict)  # by article slug, "" for the rest
+
+
+class Preview:
+    """Builds the site for local preview and rebuilds it after changes."""
+
+    def __init__(self, root: Path, output: Path, live_reload: str = ""):
+        self.root = root
+        self.output = output
+        self.live_reload = live_reload  # the reload script's address, linked from every page
+        self.edition: _Edition | None = None
+        self.showing_errors = False
+        self.sources: dict[str, int] = {}
+
+    def rebuild(self, paths: list[str] | None = None) -> list[Diagnostic]:
+        """Rebuild after whatever changed since the last call (the watcher may name the changed
+        `paths`, which saves scanning every source); never raises for user errors. Returns the
+        diagnostics of the edition as it now stands."""
+        changed = self._changed_sources() if paths is None else self._note_changes(paths)
+        try:
+            if self.edition is None or self.showing_errors or _touches_everything(changed):
+                self._build_everything()
+            elif changed:
+                self._build_articles(_touched_articles(changed))
+            self.showing_errors = False
+            return sorted((d for ds in self.edition.problems.values() for d in ds), key=lambda d: d.sort_key)
+        except UserError as error:
+            self.showing_errors = True
+            show_errors(self.output, error.diagnostics)
+            return error.diagnostics
+
+    def base_path(self) -> str:
+        try:
+            return load_config(self.root).base_path
+        except UserError:
+            return "/"
+
+    def _changed_sources(self) -> set[str]:
+        """Source files added, changed or removed since the last call (by modification time)."""
+        current = {}
+        for name in WATCHED:
+            top = self.root / name
+            paths = [top] if top.is_file() else (p for p in top.rglob("*") if p.is_file())
+            for path in paths:
+                current[path.relative_to(self.root).as_posix()] = path.stat().st_mtime_ns
+        changed = {p for p in current.keys() | self.sources.keys() if current.get(p) != self.sources.get(p)}
+        self.sources = current
+        return changed
+
+    def _note_changes(self, paths: list[str]) -> set[str]:
+        changed = set()
+        for path in map(Path, paths):
+            relative = path.resolve().relative_to(self.root.resolve()).as_posix()
+            self.sources[relative] = path.stat().st_mtime_ns if path.exists() else 0
+            changed.add(relative)
+        return changed
+
+    def _build_everything(self) -> None:
+        config = load_config(self.root, base_url=self.base_path())
+        site, report = load_site(self.root, base_url=config.base_path)
+        stop_on_problems(report, strict=False)
+        env = make_environment(config, self.live_reload)
+        views = {item.article.slug: render_view(env, config, item) for item in site.articles}
+        parts = {slug: edition_parts(env, config, view) for slug, view in views.items()}
+        files = [file for view in views.values() for file in article_files(env, config, view)]
+        files += render_edition(env, config, list(parts.values()))
+        publish(site.config, self.output, files, search_records(site.config, sort_views(list(views.values()))))
+        problems: dict[str, list[Diagnostic]] = {}
+        for diagnostic in report.diagnostics:
+            problems.setdefault(_slug_of(diagnostic.path), []).append(diagnostic)
+        self.edition = _Edition(site.config, env, {i.article.slug: i for i in site.articles}, views, parts, problems)
+
+    def _build_articles(self, slugs: set[str]) -> None:
+        """Reload, re-anchor and re-render these articles, then the edition-wide pages; the
+        search index waits for the next full build."""
+        edition = self.edition
+        if any(slug not in edition.items or not (edition.config.content_dir / f"{slug}.md").exists() for slug in slugs):
+            self._build_everything()  # an article was added or removed
+            return
+        for slug in slugs:
+            report = Report()
+            article = load_article(edition.config.content_dir / f"{slug}.md", f"content/{slug}.md", report)
+            notes = load_notes_of(edition.config, slug, report)
+            if article is not None:
+                item, problems = anchor_article(article, notes, article_text(article))
+                report.extend(problems)
+                edition.items[slug] = item
+            edition.problems[slug] = report.diagnostics
+        everything = [d for ds in edition.problems.values() for d in ds]
+        if any(d.severity == "error" for d in everything):
+            raise UserError(sorted(everything, key=lambda d: d.sort_key))
+        env = edition.env
+        files = []
+        for slug in slugs:
+            edition.views[slug] = render_view(env, edition.config, edition.items[slug])
+            edition.parts[slug] = edition_parts(env, edition.config, edition.views[slug])
+            files += article_files(env, edition.config, edition.views[slug])
+        files += render_edition(env, edition.config, list(edition.parts.values()))
+        write_in_place(self.output, files)
+
+
+def _slug_of(path: str) -> str:
+    parts = path.split("/")
+    if parts[0] == "content" and len(parts) == 2:
+        return parts[1].removesuffix(".md")
+    if parts[0] == "annotations" and len(parts) == 3:
+        return parts[1]
+    return ""
+
+
+def _touches_everything(changed: set[str]) -> bool:
+    return any(_slug_of(path) == "" for path in changed)
+
+
+def _touched_articles(changed: set[str]) -> set[str]:
+    return {_slug_of(path) for path in changed}
+
+
+def write_in_place(output: Path, files: list[tuple[str, str]]) -> None:
+    """Write changed files one by one, each through a temporary file and a rename."""
+    for relative, text in files:
+        target = output / relative
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(temporary, target)
+
+
+def show_errors(output: Path, diagnostics: list[Diagnostic]) -> None:
+    """Put the build's problems at the top of every page of the preview (the HTML itself,
+    so they show without scripts too); the next good build replaces every page."""
+    items = "".join(f"<li><code>{html.escape(d.format())}</code></li>" for d in diagnostics)
+    banner = (f'{BANNER_START}<section class="build-errors" role="alert"><h2>The site could not be rebuilt</h2>'
+              f"<p>Fix these problems and save: the page reloads by itself.</p><ul>{items}</ul></section>{BANNER_END}")
+    pages = list(output.rglob("*.html")) if output.is_dir() else []
+    if not pages:
+        output.mkdir(parents=True, exist_ok=True)
+        pages = [output / "index.html"]
+        pages[0].write_text("<!doctype html><html lang=en><head><meta charset=utf-8><title>Build errors</title>"
+                            "</head><body></body></html>", encoding="utf-8")
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if BANNER_START in text:
+            text = text[:text.index(BANNER_START)] + text[text.index(BANNER_END) + len(BANNER_END):]
+        at = text.index(">", text.index("<body")) + 1 if "<body" in text else 0
+        page.write_text(text[:at] + banner + text[at:], encoding="utf-8")
 
 
 def serve(root: Path, output: Path, host: str, port: int) -> int:
-    """Build once, then serve `output` with live reload; a broken source never stops the server."""
+    """Build, then serve the site under its base path with live reload until interrupted.
+    Under a base path such as /repo/ the preview is written to <output>/repo/, and <output>
+    is served, so that the preview has the same URLs as GitHub Pages."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+
     _check_port_free(host, port)
+    base_path = Preview(root, output).base_path()
+    # livereload's own snippet is an inline script, which the pages' security policy forbids;
+    # the pages link its script file instead.
+    preview = Preview(root, output / base_path.strip("/") if base_path != "/" else output,
+                      live_reload=f"/livereload.js?port={port}")
+    _report(preview.rebuild())
+    # livereload ignores a reload within 3 s of the previous one; saves come quicker than that.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0.2
 
-    def rebuild() -> None:
-        try:
-            report, pages = build(root, output, base_url="/")
-        except UserError as error:
-            for diagnostic in error.diagnostics:
-                print(diagnostic.format(), file=sys.stderr)
-            return
-        for diagnostic in report.sorted():
-            print(diagnostic.format(), file=sys.stderr)
-        print(f"rebuilt {pages} pages", file=sys.stderr)
+    def on_change(changed: list[str] | None = None) -> None:
+        started = time.perf_counter()
+        _report(preview.rebuild(changed if isinstance(changed, list) else None), time.perf_counter() - started)
 
-    rebuild()
     server = Server()
     for name in WATCHED:
-        server.watch(str(root / name), rebuild)
-    print(f"serving {output} at http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
+        server.watch(str(root / name), on_change)
+    print(f"serving {output} at http://{host}:{port}{base_path} (Ctrl-C stops)", file=sys.stderr)
     server.serve(root=str(output), host=host, port=port, open_url_delay=None, restart_delay=0)
     return 0
+
+
+def _report(diagnostics: list[Diagnostic], seconds: float | None = None) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+    errors = sum(d.severity == "error" for d in diagnostics)
+    timing = f" in {seconds * 1000:.0f} ms" if seconds is not None else ""
+    count = f"{errors} error{'s' if errors != 1 else ''}"
+    print(f"rebuilt{timing}: {count}" if errors else f"rebuilt{timing}", file=sys.stderr)
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -101,28 +102,36 @@ class FeedEntry:
     html: str = ""
 
 
-def atom_feed(config: SiteConfig, title: str, path: str, entries: list[FeedEntry]) -> str:
-    """An Atom 1.0 feed; ids are the entries' URLs, or stable URNs when the base URL is a path."""
-    feed = ET.Element("feed", xmlns=ATOM)
-    ET.SubElement(feed, "title").text = title
-    ET.SubElement(feed, "id").text = _feed_id(config, path)
-    ET.SubElement(feed, "updated").text = max((e.updated for e in entries), default=EPOCH)
-    ET.SubElement(feed, "link", rel="self", href=config.absolute_url(path))
-    ET.SubElement(feed, "link", rel="alternate", href=config.absolute_url(""))
-    ET.SubElement(feed, "generator").text = "Glossator"
-    for item in entries:
-        entry = ET.SubElement(feed, "entry")
-        ET.SubElement(entry, "title").text = item.title
-        ET.SubElement(entry, "id").text = _feed_id(config, item.url)
-        ET.SubElement(entry, "updated").text = item.updated or EPOCH
-        ET.SubElement(entry, "link", rel="alternate", href=config.absolute_url(item.url))
-        for name in item.authors or (config.title,):
-            ET.SubElement(ET.SubElement(entry, "author"), "name").text = name
-        if item.summary:
-            ET.SubElement(entry, "summary").text = item.summary
-        if item.html:
-            ET.SubElement(entry, "content", type="html").text = item.html
-    return _xml(feed)
+def atom_entry(config: SiteConfig, item: FeedEntry) -> tuple[str, str]:
+    """One feed entry as (updated, XML): rendered once per article and kept by the preview."""
+    entry = ET.Element("entry")
+    ET.SubElement(entry, "title").text = item.title
+    ET.SubElement(entry, "id").text = _feed_id(config, item.url)
+    ET.SubElement(entry, "updated").text = item.updated or EPOCH
+    ET.SubElement(entry, "link", rel="alternate", href=config.absolute_url(item.url))
+    for name in item.authors or (config.title,):
+        ET.SubElement(ET.SubElement(entry, "author"), "name").text = name
+    if item.summary:
+        ET.SubElement(entry, "summary").text = item.summary
+    if item.html:
+        ET.SubElement(entry, "content", type="html").text = item.html
+    ET.indent(entry, level=1)
+    return item.updated or EPOCH, "  " + ET.tostring(entry, encoding="unicode")
+
+
+def atom_feed(config: SiteConfig, title: str, path: str, entries: list[tuple[str, str]]) -> str:
+    """An Atom 1.0 feed of entries from `atom_entry`; ids are URLs, or stable URNs when the base
+    URL is only a path."""
+    head = [
+        f"<title>{escape(title)}</title>",
+        f"<id>{escape(_feed_id(config, path))}</id>",
+        f"<updated>{max((updated for updated, _ in entries), default=EPOCH)}</updated>",
+        f"<link rel=\"self\" href={quoteattr(config.absolute_url(path))} />",
+        f"<link rel=\"alternate\" href={quoteattr(config.absolute_url(''))} />",
+        "<generator>Glossator</generator>",
+    ]
+    lines = [f'<feed xmlns="{ATOM}">'] + ["  " + line for line in head] + [xml for _, xml in entries] + ["</feed>"]
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + "\n".join(lines) + "\n"
 
 
 def _feed_id(config: SiteConfig, path: str) -> str:
@@ -131,15 +140,15 @@ def _feed_id(config: SiteConfig, path: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"glossator:{config.title}:{path}"))
 
 
-def sitemap(config: SiteConfig, pages: list[tuple[str, str]]) -> str:
-    """A sitemap of (path, last modification) pairs."""
-    urlset = ET.Element("urlset", xmlns=SITEMAP)
-    for path, modified in pages:
-        url = ET.SubElement(urlset, "url")
-        ET.SubElement(url, "loc").text = config.absolute_url(path)
-        if modified:
-            ET.SubElement(url, "lastmod").text = w3c_datetime(modified)
-    return _xml(urlset)
+def sitemap_entry(config: SiteConfig, path: str, modified: str) -> str:
+    lastmod = f"<lastmod>{w3c_datetime(modified)}</lastmod>" if modified else ""
+    return f"  <url><loc>{escape(config.absolute_url(path))}</loc>{lastmod}</url>"
+
+
+def sitemap(entries: list[str]) -> str:
+    """A sitemap of entries from `sitemap_entry`."""
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + f'<urlset xmlns="{SITEMAP}">\n'
+            + "".join(entry + "\n" for entry in entries) + "</urlset>\n")
 
 
 def robots(config: SiteConfig) -> str:
@@ -147,11 +156,6 @@ def robots(config: SiteConfig) -> str:
     if not config.base_url.startswith("/"):
         lines.append(f"Sitemap: {config.absolute_url('sitemap.xml')}")
     return "\n".join(lines) + "\n"
-
-
-def _xml(root: ET.Element) -> str:
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def news_article_jsonld(config: SiteConfig, view) -> str:
