@@ -7,6 +7,7 @@ passage found by edit distance is offered to the contributor, never used.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -37,30 +38,31 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
+# What normalization changes: runs of white space other than one plain space, runs of hyphens,
+# and the characters in EQUIVALENTS. Everything between is copied as it is.
+_SPECIAL = re.compile(r"\s{2,}|[^\S ]|-{2,}|[" + re.escape("".join(EQUIVALENTS)) + "]")
+
+
 def normalize(raw: str) -> Normalized:
     """White space runs become one space; quotes straight; '--', en and em dashes one dash."""
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    index, length = 0, len(raw)
-    while index < length:
-        ch = raw[index]
-        run_end = index + 1
-        if ch.isspace():
-            while run_end < length and raw[run_end].isspace():
-                run_end += 1
-            replacement = " "
-        elif ch == "-" and run_end < length and raw[run_end] == "-":
-            while run_end < length and raw[run_end] == "-":
-                run_end += 1
-            replacement = "\u2014"
-        else:
-            replacement = EQUIVALENTS.get(ch, ch)
-        for out in replacement:
-            chars.append(out)
-            starts.append(index)
-            ends.append(run_end)
-        index = run_end
+    copied = 0
+    for match in _SPECIAL.finditer(raw):
+        start, end = match.span()
+        chars.append(raw[copied:start])
+        starts.extend(range(copied, start))
+        ends.extend(range(copied + 1, start + 1))
+        text = match.group()
+        replacement = " " if text[0].isspace() else "\u2014" if text[0] == "-" else EQUIVALENTS[text]
+        chars.append(replacement)
+        starts.extend([start] * len(replacement))
+        ends.extend([end] * len(replacement))
+        copied = end
+    chars.append(raw[copied:])
+    starts.extend(range(copied, len(raw)))
+    ends.extend(range(copied + 1, len(raw) + 1))
     return Normalized("".join(chars), tuple(starts), tuple(ends))
 
 
@@ -71,13 +73,18 @@ def normalize_quote(text: str) -> str:
 
 @dataclass(frozen=True)
 class Anchor:
-    """Where a note is anchored: a range of one block's text, and its line in the article file."""
+    """Where a note is anchored: a range of one block's text."""
 
     note: Note
     block: Block
     start: int
     end: int
-    line: int
+    text: ArticleText
+
+    @property
+    def line(self) -> int:
+        """The line of the article file where the passage starts."""
+        return self.text.line_of(self.block, self.start)
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,7 @@ class Anchorer:
     def _anchor(self, note: Note, match: _Match) -> Anchor:
         block = self.blocks[match.block]
         start, end = self.norms[match.block].original(match.start, match.end)
-        return Anchor(note, block, start, end, self.text.line_of(block, start))
+        return Anchor(note, block, start, end, self.text)
 
     def _line(self, match: _Match) -> int:
         block = self.blocks[match.block]

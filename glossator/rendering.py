@@ -305,17 +305,23 @@ class ArticleText:
     """What a reader sees of an article, in reading order: title, highlights, body."""
 
     sections: list[Section]
-    source_lines: SourceLines
+    source: str  # the Markdown body, to trace positions back to lines
+    first_line: int
+    _source_lines: SourceLines | None = None
 
     @property
     def blocks(self) -> list[Block]:
         return [block for section in self.sections for block in section.blocks]
 
     def line_of(self, block: Block, position: int) -> int:
-        """The line of the article file where `position` of `block` comes from."""
-        if block.section == BODY:
-            return self.source_lines.line_of(block, position)
-        return block.line
+        """The line of the article file where `position` of `block` comes from. Worked out on
+        first use: only diagnostics need lines, and a clean build never asks."""
+        if block.section != BODY:
+            return block.line
+        if self._source_lines is None:
+            self._source_lines = SourceLines.of(self.source, self.first_line)
+            self._source_lines.locate(self.sections[BODY].blocks)
+        return self._source_lines.line_of(block, position)
 
 
 def article_text(article) -> ArticleText:
@@ -329,6 +335,4 @@ def article_text(article) -> ArticleText:
     for block, line in zip(highlights.blocks, article.highlight_lines):
         block.line = line
     body = split_section(render_article_markdown(article.body), BODY)
-    source_lines = SourceLines.of(article.body, article.body_line)
-    source_lines.locate(body.blocks)
-    return ArticleText([title, highlights, body], source_lines)
+    return ArticleText([title, highlights, body], article.body, article.body_line)

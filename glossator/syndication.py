@@ -61,7 +61,8 @@ def web_annotations(config: SiteConfig, item: AnnotatedArticle, views) -> str:
             "items": annotations,
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    # Compact: json's fast C encoder does not indent, and exports of large editions add up.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _annotation(config: SiteConfig, view, anchor, text: str, offsets: dict[int, int], page_url: str) -> dict:
