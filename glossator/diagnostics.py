@@ -47,9 +47,6 @@ class Report:
     def error(self, path: str | Path, line: int, col: int, message: str, hint: str = "") -> None:
         self.add(Diagnostic(str(path), line, col, message, hint))
 
-    def warning(self, path: str | Path, line: int, col: int, message: str, hint: str = "") -> None:
-        self.add(Diagnostic(str(path), line, col, message, hint, severity="warning"))
-
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
