@@ -25,6 +25,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=None, help="the output folder (default: _site)")
     build.add_argument("--base-url", help="override site.yaml's base_url, e.g. /my-repo/")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--no-cache", action="store_true", help="render every article again, ignoring the cache")
 
     check = sub.add_parser("check", help="check articles and notes without writing anything")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")

@@ -43,15 +43,23 @@ class Article:
         return self.updated or self.published
 
 
+def article_paths(config: SiteConfig, report: Report) -> list[Path]:
+    """The article files under `content/`, in file-name order; badly named ones are errors."""
+    paths = []
+    for path in sorted(config.content_dir.glob("*.md"), key=lambda p: p.name):
+        if SLUG.match(path.stem):
+            paths.append(path)
+        else:
+            report.error(path.relative_to(config.root).as_posix(), 1, 1, f"bad article file name {path.name!r}",
+                         "name articles with lower-case letters, digits and hyphens, such as `nsa-france.md`")
+    return paths
+
+
 def load_articles(config: SiteConfig, report: Report) -> list[Article]:
     """Load every article under `content/`, in file-name order; problems go to `report`."""
     articles = []
-    for path in sorted(config.content_dir.glob("*.md"), key=lambda p: p.name):
+    for path in article_paths(config, report):
         display = path.relative_to(config.root).as_posix()
-        if not SLUG.match(path.stem):
-            report.error(display, 1, 1, f"bad article file name {path.name!r}",
-                         "name articles with lower-case letters, digits and hyphens, such as `nsa-france.md`")
-            continue
         try:
             article = load_article(path, display, report)
         except UserError as error:

@@ -62,7 +62,7 @@ def _import(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     output = args.output or args.root / DEFAULT_OUTPUT
-    report, pages = build(args.root, output, args.base_url, args.strict)
+    report, pages = build(args.root, output, args.base_url, args.strict, use_cache=not args.no_cache)
     _print(args, report.sorted())
     notes = _count_notes(args.root)
     _summary(args, f"built {pages} pages with {notes} notes into {output} "
@@ -76,10 +76,9 @@ def _check(args: argparse.Namespace) -> int:
 
         for rewrite in repair_quotes(args.root):
             print(rewrite.format())
-    site, report = check(args.root, args.strict)
+    articles, notes, report = check(args.root, args.strict)
     _print(args, report.sorted())
-    notes = sum(len(item.anchors) for item in site.articles)
-    _summary(args, f"ok: {len(site.articles)} articles, {notes} notes anchored, {len(report.warnings)} warnings")
+    _summary(args, f"ok: {articles} articles, {notes} notes anchored, {len(report.warnings)} warnings")
     return 0
 
 

@@ -53,10 +53,16 @@ class Note:
 
 def load_notes(config: SiteConfig, article_slugs: list[str], report: Report) -> dict[str, list[Note]]:
     """Load every note, grouped by article slug; notes for unknown articles are errors."""
-    notes: dict[str, list[Note]] = {slug: [] for slug in article_slugs}
+    check_note_places(config, article_slugs, report)
+    return {slug: load_notes_of(config, slug, report) for slug in article_slugs}
+
+
+def check_note_places(config: SiteConfig, article_slugs: list[str], report: Report) -> None:
+    """Every note file must be in the folder of an existing article."""
     root = config.annotations_dir
     if not root.is_dir():
-        return notes
+        return
+    known = set(article_slugs)
     for path in sorted(root.rglob("*.md"), key=lambda p: p.as_posix()):
         display = path.relative_to(config.root).as_posix()
         relative = path.relative_to(root)
@@ -65,18 +71,12 @@ def load_notes(config: SiteConfig, article_slugs: list[str], report: Report) -> 
         if len(relative.parts) != 2:
             report.error(display, 1, 1, "note file is not in an article's folder",
                          "put each note in annotations/<article-slug>/<note-id>.md")
-            continue
-        slug = relative.parts[0]
-        if slug not in notes:
+        elif relative.parts[0] not in known:
+            slug = relative.parts[0]
             close = difflib.get_close_matches(slug, article_slugs, n=1)
             hint = f"did you mean annotations/{close[0]}/? " if close else ""
             report.error(display, 1, 1, f"no article '{slug}' for this note",
                          hint + "articles: " + (", ".join(article_slugs) or "none yet, import one first"))
-            continue
-        note = _load_checked(config, path, slug, report)
-        if note is not None:
-            notes[slug].append(note)
-    return notes
 
 
 def load_notes_of(config: SiteConfig, slug: str, report: Report) -> list[Note]:

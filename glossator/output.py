@@ -20,7 +20,7 @@ from .anchoring import AnnotatedArticle
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
 from .rendering import Highlight, mark_section, render_note_markdown
-from .search import SearchRecord, plain_text, write_search_index
+from .search import SearchRecord, plain_text, reuse_or_write_index
 from .syndication import (FeedEntry, article_plain_text, atom_entry, atom_feed, news_article_jsonld, robots,
                           sitemap, sitemap_entry, w3c_datetime, web_annotations)
 
@@ -202,15 +202,6 @@ def pairing_stylesheet(view: ArticleView) -> str:
     return "/* Generated: pairs each passage with its note. */\n" + "\n".join(rules) + "\n"
 
 
-def render_site(config: SiteConfig, items: list[AnnotatedArticle]) -> tuple[list[tuple[str, str]], list[SearchRecord]]:
-    """Every file of the site as (path under the output folder, text), and what search indexes."""
-    env = make_environment(config)
-    views = [render_view(env, config, item) for item in items]
-    files = [file for view in views for file in article_files(env, config, view)]
-    files += render_edition(env, config, [edition_parts(env, config, view) for view in views])
-    return files, search_records(config, sort_views(views))
-
-
 @contextmanager
 def template_errors(config: SiteConfig) -> Iterator[None]:
     """Turn Jinja2's errors into diagnostics that name the template file."""
@@ -319,14 +310,16 @@ def article_files(env: jinja2.Environment, config: SiteConfig, view: ArticleView
 
 def search_records(config: SiteConfig, views: list[ArticleView]) -> list[SearchRecord]:
     """Each article page, and each note at its permalink."""
-    records = []
-    for view in views:
-        page = config.url(f"{view.article.slug}/")
-        text = "\n".join(block.text for block in view.annotated.text.blocks)
-        records.append(SearchRecord(page, view.article.title, text))
-        for note in view.notes:
-            records.append(SearchRecord(f"{page}#note-{note.id}", f"{note.label} {note.number}: {note.excerpt}",
-                                        f"{note.quote}\n{plain_text(note.html)}"))
+    return [record for view in views for record in article_search_records(config, view)]
+
+
+def article_search_records(config: SiteConfig, view: ArticleView) -> list[SearchRecord]:
+    page = config.url(f"{view.article.slug}/")
+    text = "\n".join(block.text for block in view.annotated.text.blocks)
+    records = [SearchRecord(page, view.article.title, text)]
+    for note in view.notes:
+        records.append(SearchRecord(f"{page}#note-{note.id}", f"{note.label} {note.number}: {note.excerpt}",
+                                    f"{note.quote}\n{plain_text(note.html)}"))
     return records
 
 
@@ -354,7 +347,7 @@ def publish(config: SiteConfig, output: Path, files: list[tuple[str, str]], reco
         static = config.theme_dir / "static"
         if static.is_dir():
             shutil.copytree(static, staging / "static", dirs_exist_ok=True)
-        write_search_index(records, staging, config.language)
+        reuse_or_write_index(records, staging, config.language, previous=output)
         staging.chmod(0o755)
         _swap(staging, output)
     except BaseException:

@@ -1,17 +1,30 @@
-"""The build, stage by stage: configuration, articles, notes, anchors, pages, output."""
+"""The build, stage by stage: configuration, articles, notes, anchors, pages, output.
+
+`build` and `check` treat each article as one job (load it and its notes, anchor them, render
+its page, its share of the edition-wide pages and its search records), taken from the cache
+when nothing it depends on changed and spread over all cores otherwise. `load_site` loads
+everything into memory at once, for the live preview and the tools that edit notes."""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .anchoring import AnnotatedArticle, anchor_article
-from .articles import load_articles
+from .articles import article_paths, load_article, load_articles
+from .cache import ArticleResult, ResultCache, article_key, edition_key
 from .config import SiteConfig, load_config
 from .diagnostics import Report, UserError
-from .notes import Note, load_notes
-from .output import publish, render_site
+from .notes import Note, check_note_places, load_notes, load_notes_of
+from .output import (article_files, article_search_records, edition_parts, make_environment, publish,
+                     render_edition, render_view)
 from .rendering import article_text
+
+# Below this many articles to render, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 8
 
 
 @dataclass(frozen=True)
@@ -37,24 +50,84 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site, Report]:
     return Site(config, tuple(annotated), notes), report
 
 
-def build(root: Path, output: Path, base_url: str | None = None, strict: bool = False) -> tuple[Report, int]:
+def build(root: Path, output: Path, base_url: str | None = None, strict: bool = False,
+          use_cache: bool = True) -> tuple[Report, int]:
     """Check the edition, then write the site; raise UserError (nothing written) on any error."""
-    site, report = load_site(root, base_url)
+    config, report, results = _render_articles(root, base_url, ResultCache(root, enabled=use_cache))
     stop_on_problems(report, strict)
-    files, records = render_site(site.config, list(site.articles))
-    pages = publish(site.config, output, files, records)
+    env = make_environment(config)
+    results.sort(key=lambda r: (r.parts.date, r.parts.slug), reverse=True)
+    files = [file for result in results for file in result.files]
+    files += render_edition(env, config, [result.parts for result in results])
+    pages = publish(config, output, files, [record for result in results for record in result.records])
     return report, pages
 
 
-def check(root: Path, strict: bool = False) -> tuple[Site, Report]:
-    """Everything `build` checks, the templates included, without writing a file."""
-    site, report = load_site(root)
+def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
+    """Everything `build` checks, the templates included, without writing a file (the cache is
+    only read). Returns the numbers of articles and of anchored notes, and the report."""
+    config, report, results = _render_articles(root, None, ResultCache(root, writable=False))
     stop_on_problems(report, strict)
-    render_site(site.config, list(site.articles))
-    return site, report
+    render_edition(make_environment(config), config, [result.parts for result in results])
+    notes = sum(len(result.parts.notes) for result in results)
+    return len(results), notes, report
 
 
 def stop_on_problems(report: Report, strict: bool) -> None:
     """Raise with every diagnostic when there are errors (or warnings, in strict mode)."""
     if report.errors or (strict and report.warnings):
         raise UserError(report.sorted())
+
+
+def _render_articles(root: Path, base_url: str | None, cache: ResultCache) -> tuple[SiteConfig, Report, list[ArticleResult]]:
+    """Every article's result, from the cache or rendered, with all problems in one report."""
+    config = load_config(root, base_url)
+    report = Report()
+    paths = article_paths(config, report)
+    check_note_places(config, [path.stem for path in paths], report)
+    edition = edition_key(root, config.theme_dir)
+    keys = [article_key(edition, path, _note_paths(config, path.stem)) for path in paths]
+    results: list[ArticleResult | None] = [cache.get(key) for key in keys]
+    missing = [index for index, result in enumerate(results) if result is None]
+    jobs = [(str(root), base_url, paths[index].stem) for index in missing]
+    if len(jobs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+            rendered = list(pool.map(render_article, jobs, chunksize=max(1, len(jobs) // (8 * os.cpu_count()))))
+    else:
+        rendered = [render_article(job) for job in jobs]
+    for index, result in zip(missing, rendered):
+        results[index] = result
+        cache.put(keys[index], result)
+    for result in results:
+        report.extend(result.diagnostics)
+    return config, report, [result for result in results if result.parts is not None]
+
+
+def _note_paths(config: SiteConfig, slug: str) -> list[Path]:
+    return sorted((config.annotations_dir / slug).glob("*.md"), key=lambda path: path.name)
+
+
+@lru_cache(maxsize=4)
+def _worker_setup(root: str, base_url: str | None):
+    """Configuration and templates, loaded once per worker process."""
+    config = load_config(Path(root), base_url)
+    return config, make_environment(config)
+
+
+def render_article(job: tuple[str, str | None, str]) -> ArticleResult:
+    """One article, start to finish: load, anchor, render. Problems are returned, not raised."""
+    root, base_url, slug = job
+    config, env = _worker_setup(root, base_url)
+    report = Report()
+    try:
+        article = load_article(config.content_dir / f"{slug}.md", f"content/{slug}.md", report)
+        notes = load_notes_of(config, slug, report)
+        if article is None:
+            return ArticleResult([], None, [], report.diagnostics)
+        item, problems = anchor_article(article, notes, article_text(article))
+        report.extend(problems)
+        view = render_view(env, config, item)
+        return ArticleResult(article_files(env, config, view), edition_parts(env, config, view),
+                             article_search_records(config, view), report.diagnostics)
+    except UserError as error:
+        return ArticleResult([], None, [], report.diagnostics + error.diagnostics)

@@ -5,11 +5,15 @@ hit on a note leads to the note in place, under whatever base path the site has.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from .diagnostics import Diagnostic, UserError
@@ -29,6 +33,29 @@ class SearchRecord:
 def plain_text(fragment: str) -> str:
     """Text of an HTML fragment, for indexing."""
     return html.unescape(re.sub(r"<[^>]+>", " ", fragment)).strip()
+
+
+KEY_FILE = ".glossator-index-key"
+
+
+def records_key(records: list[SearchRecord], language: str) -> str:
+    """A hash of everything the index is made from."""
+    digest = hashlib.sha256(f"{language} pagefind {metadata.version('pagefind_bin')}".encode())
+    for record in records:
+        digest.update(b"\0".join(value.encode() for value in (record.url, record.title, record.content)) + b"\1")
+    return digest.hexdigest()
+
+
+def reuse_or_write_index(records: list[SearchRecord], site: Path, language: str, previous: Path) -> None:
+    """Link the previous site's bundle into `site` when it was made from the same records;
+    otherwise index anew. Indexing 16,000 records takes seconds, linking a fraction of that."""
+    key = records_key(records, language)
+    old = previous / BUNDLE
+    if (old / KEY_FILE).is_file() and (old / KEY_FILE).read_text(encoding="utf-8") == key:
+        shutil.copytree(old, site / BUNDLE, copy_function=os.link)
+        return
+    write_search_index(records, site, language)
+    (site / BUNDLE / KEY_FILE).write_text(key, encoding="utf-8")
 
 
 def write_search_index(records: list[SearchRecord], site: Path, language: str) -> None:

@@ -1,0 +1,69 @@
+"""The build cache: a cached build is byte-identical to a clean one; a changed template,
+site.yaml, article or note invalidates what it must; a corrupt cache only costs time."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import run_cli, tree
+from glossator.cache import CACHE_DIR
+
+
+def build(edition: Path, *extra: str) -> dict[str, bytes]:
+    result = run_cli("build", *extra, cwd=edition)
+    assert result.code == 0, result.stderr
+    return tree(edition / "_site")
+
+
+def clean_build(edition: Path) -> dict[str, bytes]:
+    shutil.rmtree(edition / CACHE_DIR, ignore_errors=True)
+    return build(edition, "--no-cache")
+
+
+def test_cached_build_is_byte_identical_to_a_clean_one(edition):
+    first = build(edition)
+    assert any((edition / CACHE_DIR).rglob("*.json")), "the first build fills the cache"
+    assert build(edition) == first
+    assert clean_build(edition) == first
+
+
+def test_a_changed_template_config_or_note_invalidates_the_cache(demo):
+    build(demo)
+    template = demo / "themes/default/templates/partials/note.html"
+    template.write_text(template.read_text().replace("Note by", "Written by"), encoding="utf-8")
+    cached = build(demo)
+    assert b"Written by" in cached["nsa-france-phone-calls/index.html"]
+    assert cached == clean_build(demo)
+    site = demo / "site.yaml"
+    site.write_text(site.read_text().replace("label: Context", "label: Background"), encoding="utf-8")
+    cached = build(demo)
+    assert b"Background" in cached["nsa-france-phone-calls/index.html"] and cached == clean_build(demo)
+    note = demo / "annotations/nsa-france-phone-calls/expresed.md"
+    note.write_text(note.read_text().replace("A spelling mistake", "A typo"), encoding="utf-8")
+    cached = build(demo)
+    assert b"A typo" in cached["nsa-france-phone-calls/index.html"] and cached == clean_build(demo)
+
+
+def test_a_corrupt_or_missing_cache_only_costs_time(edition):
+    first = build(edition)
+    for entry in (edition / CACHE_DIR).rglob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    assert build(edition) == first
+    shutil.rmtree(edition / CACHE_DIR)
+    assert build(edition) == first
+
+
+def test_an_error_is_never_cached(edition):
+    note = edition / "annotations/harbour-pier/cracks.md"
+    good = note.read_text()
+    note.write_text(good.replace("engineers found cracks", "engineers fuond cracks"), encoding="utf-8")
+    assert run_cli("build", cwd=edition).code == 1
+    assert run_cli("build", cwd=edition).code == 1, "the error is found again, not read from a cache"
+    note.write_text(good, encoding="utf-8")
+    assert run_cli("build", cwd=edition).code == 0
+
+
+def test_check_does_not_write_the_cache(edition):
+    assert run_cli("check", cwd=edition).code == 0
+    assert not (edition / CACHE_DIR).exists()
