@@ -47,7 +47,10 @@ def article_paths(config: SiteConfig, report: Report) -> list[Path]:
     """The article files under `content/`, in file-name order; badly named ones are errors."""
     paths = []
     for path in sorted(config.content_dir.glob("*.md"), key=lambda p: p.name):
-        if SLUG.match(path.stem):
+        if not config.contains(path):
+            report.error(path.relative_to(config.root).as_posix(), 1, 1, "this file links to a place outside the edition",
+                         "replace the symbolic link with the file itself")
+        elif SLUG.match(path.stem):
             paths.append(path)
         else:
             report.error(path.relative_to(config.root).as_posix(), 1, 1, f"bad article file name {path.name!r}",

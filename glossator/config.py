@@ -58,6 +58,10 @@ class SiteConfig:
         """The path part of the base URL, always ending in '/': '/' or '/repo/'."""
         return urlsplit(self.base_url).path or "/"
 
+    def contains(self, path: Path) -> bool:
+        """Whether a path, once symbolic links are followed, stays inside the edition's folder."""
+        return path.resolve().is_relative_to(self.root.resolve())
+
     def url(self, path: str = "") -> str:
         """The site-absolute URL of a page or file: base path + path, never a `<base href>`."""
         return self.base_path + path.lstrip("/")
@@ -147,6 +151,9 @@ def _check_theme(config: SiteConfig, position: tuple[int, int]) -> None:
     if not _SAFE_NAME.match(config.theme):
         raise UserError([Diagnostic(CONFIG_FILE, line, col, f"bad theme name {config.theme!r}",
                                     "a theme is a folder name under themes/, such as `default`")])
+    if not config.contains(config.theme_dir):
+        raise UserError([Diagnostic(CONFIG_FILE, line, col, f"theme {config.theme!r} lies outside the edition",
+                                    "copy the theme into themes/ instead of linking to it")])
     if not (config.theme_dir / "templates").is_dir():
         known = sorted(p.name for p in (config.root / "themes").glob("*") if (p / "templates").is_dir())
         raise UserError([Diagnostic(CONFIG_FILE, line, col, f"theme {config.theme!r} not found",

@@ -87,6 +87,10 @@ def load_notes_of(config: SiteConfig, slug: str, report: Report) -> list[Note]:
 
 def _load_checked(config: SiteConfig, path: Path, slug: str, report: Report) -> Note | None:
     display = path.relative_to(config.root).as_posix()
+    if not config.contains(path):
+        report.error(display, 1, 1, "this file links to a place outside the edition",
+                     "replace the symbolic link with the file itself")
+        return None
     if not NOTE_ID.match(path.stem):
         report.error(display, 1, 1, f"bad note file name {path.name!r}",
                      "a note's file name is its id: lower-case letters, digits and hyphens, such as `expresed-typo.md`")

@@ -338,6 +338,7 @@ def publish(config: SiteConfig, output: Path, files: list[tuple[str, str]], reco
     Returns the number of HTML pages."""
     _refuse_dangerous_output(config, output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
     try:
         for relative, text in files:
@@ -354,6 +355,13 @@ def publish(config: SiteConfig, output: Path, files: list[tuple[str, str]], reco
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sum(1 for relative, _ in files if relative.endswith(".html"))
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Staging folders of a build that was killed before it could clean up after itself."""
+    for pattern in (f"{output.name}.tmp-*", f"{output.name}.old-*"):
+        for leftover in output.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap(staging: Path, output: Path) -> None:

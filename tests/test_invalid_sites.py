@@ -58,3 +58,50 @@ def test_all_problems_of_the_edition_are_reported_together(edition):
     assert result.code == 1
     assert result.stderr.count(": error: ") == 3
     assert "3 errors; nothing was written." in result.stderr
+
+
+def test_a_ten_megabyte_note_is_refused(edition):
+    (edition / "annotations/harbour-pier/huge.md").write_text(
+        "---\ntype: context\nquote: engineers found\nauthor: A\n---\n" + "word " * 2_000_000, encoding="utf-8")
+    result = run_cli("check", cwd=edition)
+    assert result.code == 1 and "annotations/harbour-pier/huge.md:1:1: error: file is too large" in result.stderr
+
+
+def test_files_that_link_outside_the_edition_are_refused(edition, tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Secret\n---\nText.\n", encoding="utf-8")
+    (edition / "content/secret.md").symlink_to(outside)
+    (edition / "annotations/harbour-pier/linked.md").symlink_to(outside)
+    result = run_cli("check", cwd=edition)
+    assert result.code == 1
+    assert "content/secret.md:1:1: error: this file links to a place outside the edition" in result.stderr
+    assert "annotations/harbour-pier/linked.md:1:1: error: this file links to a place outside the edition" in result.stderr
+    shutil.rmtree(edition / "themes/default")
+    (edition / "themes/default").symlink_to(tmp_path)
+    assert "lies outside the edition" in run_cli("check", cwd=edition).stderr
+
+
+def test_a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up(edition):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO
+
+    assert run_cli("build", cwd=edition).code == 0
+    before = tree(edition / "_site")
+    for number in range(300):  # enough articles that the build is still running when killed
+        shutil.copy(edition / "content/harbour-pier.md", edition / f"content/copy-{number:03d}.md")
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--no-cache"], cwd=edition,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not list(edition.glob("_site.tmp-*")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert tree(edition / "_site") == before, "the previous site is untouched"
+    for copy in edition.glob("content/copy-*.md"):
+        copy.unlink()
+    assert run_cli("build", cwd=edition).code == 0
+    assert sorted(p.name for p in edition.iterdir() if p.name.startswith("_site")) == ["_site"]
