@@ -158,3 +158,13 @@ def test_strict_turns_warnings_into_errors(edition):
     assert run_cli("check", cwd=edition).code == 0
     strict = run_cli("check", "--strict", cwd=edition)
     assert strict.code == 1 and "warning: note cites no source" in strict.stderr
+
+
+def test_byte_order_mark_and_crlf_line_ends_are_accepted_with_right_lines(edition):
+    text = "\ufeff---\r\ntype: context\r\nquote: engineers fuond cracks\r\nauthor: A\r\n---\r\nText.\r\n"
+    (edition / NOTES / "windows.md").write_bytes(text.encode("utf-8"))
+    result = run_cli("check", cwd=edition)
+    assert "annotations/harbour-pier/windows.md:3:8: error: not found" in result.stderr
+    fixed = text.replace("fuond", "found")
+    (edition / NOTES / "windows.md").write_bytes(fixed.encode("utf-8"))
+    assert run_cli("check", cwd=edition).code == 0
