@@ -48,6 +48,7 @@ CLOSERS = "\"'”’»)]"
 RIGHTS_HOLDERS = {"CNN": "Cable News Network"}
 
 HEADING_MAX_WORDS = 6
+VIDEO_SPAN = 4  # blocks a video block may spread over before its titled end
 PARAGRAPH_MIN_WORDS = 17
 
 
@@ -270,13 +271,18 @@ def _read_story(lines: list[str]) -> _Story:
     """Sort each line of the story into paragraph, heading, caption, related link or clutter."""
     story = _Story()
     after_gallery_link = False
+    video_blocks_left = 0  # a video block may be spread over a few blank-separated blocks
     lines = _drop_gallery_titles(_drop_teasers(lines))
     for block in _blocks(lines):
         lowered = {line.lower() for line in block}
-        if lowered & VIDEO_MARKERS:
+        if lowered & VIDEO_MARKERS or (video_blocks_left and not _is_paragraph(block)):
             story.related.extend(DURATION.sub("", l) for l in block
                                  if l.lower() not in FURNITURE and not l.isdigit())
+            # It ends with the title that carries the video's duration ("Title 02:18").
+            ends = any(DURATION.search(l) for l in block)
+            video_blocks_left = 0 if ends else (VIDEO_SPAN if lowered & VIDEO_MARKERS else video_blocks_left - 1)
             continue
+        video_blocks_left = 0
         if _is_gallery(block):
             after_gallery_link = _read_gallery(block, story)
             continue
@@ -306,6 +312,10 @@ def _drop_gallery_titles(lines: list[str]) -> list[str]:
             link = _undoubled(line) or line
             titles.add(link.split(":", 1)[1].strip())
     return [line for line in lines if line not in titles]
+
+
+def _is_paragraph(block: list[str]) -> bool:
+    return any(_ends_sentence(line) or len(line.split()) >= PARAGRAPH_MIN_WORDS for line in block)
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:

@@ -57,6 +57,7 @@ def web_annotations(config: SiteConfig, item: AnnotatedArticle, views) -> str:
         "first": {
             "id": collection_url + "#page-1",
             "type": "AnnotationPage",
+            "partOf": collection_url,
             "startIndex": 0,
             "items": annotations,
         },

@@ -206,3 +206,13 @@ def test_gallery_spread_over_blocks_and_teasers_without_a_coverage_header(tmp_pa
     assert re.findall(r"^## (.+)$", body, re.M) == ["Hay and water"]
     assert "Dry summer" not in body and "Wildfires" not in body and "Corn harvest" not in body
     assert body.rstrip().endswith('said rancher Ellen Marsh.')
+
+
+def test_a_video_block_spread_over_blank_lines_stays_out_of_the_body(tmp_path):
+    meta, body, _ = import_page(tmp_path, "video-spread-out.txt")
+    assert meta["updated"] == "2013-08-23T15:40:00+00:00"
+    assert meta["authors"] == ["Mei Lin", "Oscar Reyes"]
+    assert meta["related"] == ["Watch the panda cubs"]
+    assert "panda cubs\n" not in body and "01:12" not in body and "REPLAY" not in body
+    assert re.findall(r"^## (.+)$", body, re.M) == ["Healthy so far"]
+    assert len(paragraphs(body)) == 3

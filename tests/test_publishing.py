@@ -155,7 +155,7 @@ def test_web_annotation_export_selects_each_quoted_passage(built):
     assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert collection["type"] == "AnnotationCollection"
     page = collection["first"]
-    assert page["type"] == "AnnotationPage" and page["startIndex"] == 0
+    assert page["type"] == "AnnotationPage" and page["startIndex"] == 0 and page["partOf"] == collection["id"]
     items = page["items"]
     assert collection["total"] == len(items) == len(list((REPO / "annotations").glob("*/*.md")))
     ids = set()
