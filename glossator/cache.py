@@ -26,16 +26,17 @@ DEPENDENCIES = ("jinja2", "markdown", "pyyaml", "nh3", "jsonschema", "rapidfuzz"
 class ArticleResult:
     """All a build needs from one article."""
 
+    slug: str
     files: list[tuple[str, str]]
     parts: EditionParts | None
     records: list[SearchRecord]
     diagnostics: list[Diagnostic]
 
 
-def edition_key(root: Path, theme_dir: Path) -> str:
-    """The hash of what every article's result depends on."""
+def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
+    """The hash of what every article's result depends on (`variant`: the preview's pages)."""
     digest = hashlib.sha256()
-    digest.update(f"glossator {__version__}\n".encode())
+    digest.update(f"glossator {__version__} {variant}\n".encode())
     for name in DEPENDENCIES:
         try:
             digest.update(f"{name} {metadata.version(name)}\n".encode())
@@ -89,6 +90,7 @@ class ResultCache:
 def _result(data: dict) -> ArticleResult:
     parts = data["parts"]
     return ArticleResult(
+        slug=data["slug"],
         files=[(path, text) for path, text in data["files"]],
         parts=EditionParts(parts["slug"], parts["date"], parts["index_item"],
                            tuple(tuple(note) for note in parts["notes"]), tuple(parts["feed_entry"]),

@@ -220,11 +220,6 @@ def render_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArti
         return article_view(env, config, item)
 
 
-def sort_views(views: list[ArticleView]) -> list[ArticleView]:
-    """Newest first, then by slug: the order of the index and of the edition-wide lists."""
-    return sorted(views, key=lambda v: (v.article.date, v.article.slug), reverse=True)
-
-
 @dataclass(frozen=True)
 class EditionParts:
     """One article's share of the edition-wide pages (index, notes, errata, contributors,
@@ -306,11 +301,6 @@ def article_files(env: jinja2.Environment, config: SiteConfig, view: ArticleView
         (f"{slug}/annotations.jsonld", web_annotations(config, view.annotated, view.notes)),
         (f"{slug}/article.txt", article_plain_text(view.annotated)[0] + "\n"),
     ]
-
-
-def search_records(config: SiteConfig, views: list[ArticleView]) -> list[SearchRecord]:
-    """Each article page, and each note at its permalink."""
-    return [record for view in views for record in article_search_records(config, view)]
 
 
 def article_search_records(config: SiteConfig, view: ArticleView) -> list[SearchRecord]:

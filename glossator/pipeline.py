@@ -53,24 +53,27 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site, Report]:
 def build(root: Path, output: Path, base_url: str | None = None, strict: bool = False,
           use_cache: bool = True) -> tuple[Report, int]:
     """Check the edition, then write the site; raise UserError (nothing written) on any error."""
-    config, report, results = _render_articles(root, base_url, ResultCache(root, enabled=use_cache))
+    config, report, results = render_articles(root, base_url, ResultCache(root, enabled=use_cache))
     stop_on_problems(report, strict)
-    env = make_environment(config)
-    results.sort(key=lambda r: (r.parts.date, r.parts.slug), reverse=True)
+    return report, publish_site(config, make_environment(config), output, results)
+
+
+def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult]) -> int:
+    """Write the articles' files, the edition-wide pages and the search index; returns pages."""
+    results = sorted((r for r in results if r.parts), key=lambda r: (r.parts.date, r.slug), reverse=True)
     files = [file for result in results for file in result.files]
     files += render_edition(env, config, [result.parts for result in results])
-    pages = publish(config, output, files, [record for result in results for record in result.records])
-    return report, pages
+    return publish(config, output, files, [record for result in results for record in result.records])
 
 
 def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
     """Everything `build` checks, the templates included, without writing a file (the cache is
     only read). Returns the numbers of articles and of anchored notes, and the report."""
-    config, report, results = _render_articles(root, None, ResultCache(root, writable=False))
+    config, report, results = render_articles(root, None, ResultCache(root, writable=False))
     stop_on_problems(report, strict)
-    render_edition(make_environment(config), config, [result.parts for result in results])
-    notes = sum(len(result.parts.notes) for result in results)
-    return len(results), notes, report
+    parts = [result.parts for result in results]
+    render_edition(make_environment(config), config, parts)
+    return len(parts), sum(len(part.notes) for part in parts), report
 
 
 def stop_on_problems(report: Report, strict: bool) -> None:
@@ -79,17 +82,19 @@ def stop_on_problems(report: Report, strict: bool) -> None:
         raise UserError(report.sorted())
 
 
-def _render_articles(root: Path, base_url: str | None, cache: ResultCache) -> tuple[SiteConfig, Report, list[ArticleResult]]:
-    """Every article's result, from the cache or rendered, with all problems in one report."""
+def render_articles(root: Path, base_url: str | None, cache: ResultCache,
+                    live_reload: str = "") -> tuple[SiteConfig, Report, list[ArticleResult]]:
+    """Every article's result, from the cache or rendered, in file-name order, with all
+    problems in one report. `live_reload` is for the preview's pages only."""
     config = load_config(root, base_url)
     report = Report()
     paths = article_paths(config, report)
     check_note_places(config, [path.stem for path in paths], report)
-    edition = edition_key(root, config.theme_dir)
+    edition = edition_key(root, config.theme_dir, variant=live_reload)
     keys = [article_key(edition, path, _note_paths(config, path.stem)) for path in paths]
     results: list[ArticleResult | None] = [cache.get(key) for key in keys]
     missing = [index for index, result in enumerate(results) if result is None]
-    jobs = [(str(root), base_url, paths[index].stem) for index in missing]
+    jobs = [(str(root), base_url, paths[index].stem, live_reload, edition) for index in missing]
     if len(jobs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
             rendered = list(pool.map(render_article, jobs, chunksize=max(1, len(jobs) // (8 * os.cpu_count()))))
@@ -100,7 +105,7 @@ def _render_articles(root: Path, base_url: str | None, cache: ResultCache) -> tu
         cache.put(keys[index], result)
     for result in results:
         report.extend(result.diagnostics)
-    return config, report, [result for result in results if result.parts is not None]
+    return config, report, results
 
 
 def _note_paths(config: SiteConfig, slug: str) -> list[Path]:
@@ -108,26 +113,27 @@ def _note_paths(config: SiteConfig, slug: str) -> list[Path]:
 
 
 @lru_cache(maxsize=4)
-def _worker_setup(root: str, base_url: str | None):
-    """Configuration and templates, loaded once per worker process."""
+def _worker_setup(root: str, base_url: str | None, live_reload: str, edition: str):
+    """Configuration and templates, loaded once per process for each state of the edition
+    (`edition` is the hash of site.yaml and the templates, so a change loads them again)."""
     config = load_config(Path(root), base_url)
-    return config, make_environment(config)
+    return config, make_environment(config, live_reload)
 
 
-def render_article(job: tuple[str, str | None, str]) -> ArticleResult:
+def render_article(job: tuple[str, str | None, str, str, str]) -> ArticleResult:
     """One article, start to finish: load, anchor, render. Problems are returned, not raised."""
-    root, base_url, slug = job
-    config, env = _worker_setup(root, base_url)
+    root, base_url, slug, live_reload, edition = job
+    config, env = _worker_setup(root, base_url, live_reload, edition)
     report = Report()
     try:
         article = load_article(config.content_dir / f"{slug}.md", f"content/{slug}.md", report)
         notes = load_notes_of(config, slug, report)
         if article is None:
-            return ArticleResult([], None, [], report.diagnostics)
+            return ArticleResult(slug, [], None, [], report.diagnostics)
         item, problems = anchor_article(article, notes, article_text(article))
         report.extend(problems)
         view = render_view(env, config, item)
-        return ArticleResult(article_files(env, config, view), edition_parts(env, config, view),
+        return ArticleResult(slug, article_files(env, config, view), edition_parts(env, config, view),
                              article_search_records(config, view), report.diagnostics)
     except UserError as error:
-        return ArticleResult([], None, [], report.diagnostics + error.diagnostics)
+        return ArticleResult(slug, [], None, [], report.diagnostics + error.diagnostics)

@@ -10,35 +10,17 @@ import os
 import socket
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 
-from .anchoring import AnnotatedArticle, anchor_article
-from .articles import load_article
+from .cache import ArticleResult, ResultCache, edition_key
 from .config import SiteConfig, load_config
-from .diagnostics import Diagnostic, Report, UserError
-from .notes import load_notes_of
-from .output import (ArticleView, EditionParts, article_files, edition_parts, make_environment, publish,
-                     render_edition, render_view, search_records, sort_views)
-from .pipeline import load_site, stop_on_problems
-from .rendering import article_text
+from .diagnostics import Diagnostic, UserError
+from .output import make_environment, render_edition
+from .pipeline import publish_site, render_article, render_articles, stop_on_problems
 
 WATCHED = ("content", "annotations", "themes", "site.yaml")
 BANNER_START, BANNER_END = "<!-- glossator: build errors -->", "<!-- /glossator: build errors -->"
-
-
-@dataclass
-class _Edition:
-    """What the preview keeps in memory between rebuilds."""
-
-    config: SiteConfig
-    env: jinja2.Environment
-    items: dict[str, AnnotatedArticle]
-    views: dict[str, ArticleView]
-    parts: dict[str, EditionParts]
-    problems: dict[str, list[Diagnostic]] = field(default_factory=dict)  # by article slug, "" for the rest
 
 
 class Preview:
@@ -48,7 +30,11 @@ class Preview:
         self.root = root
         self.output = output
         self.live_reload = live_reload  # the reload script's address, linked from every page
-        self.edition: _Edition | None = None
+        self.results: dict[str, ArticleResult] = {}
+        self.general: list[Diagnostic] = []  # problems that belong to no single article
+        self.config: SiteConfig | None = None
+        self.env = None  # templates stay compiled between rebuilds
+        self.edition = ""
         self.showing_errors = False
         self.sources: dict[str, int] = {}
 
@@ -58,12 +44,12 @@ class Preview:
         diagnostics of the edition as it now stands."""
         changed = self._changed_sources() if paths is None else self._note_changes(paths)
         try:
-            if self.edition is None or self.showing_errors or _touches_everything(changed):
+            if self.config is None or self.showing_errors or _touches_everything(changed):
                 self._build_everything()
             elif changed:
                 self._build_articles(_touched_articles(changed))
             self.showing_errors = False
-            return sorted((d for ds in self.edition.problems.values() for d in ds), key=lambda d: d.sort_key)
+            return sorted(self._diagnostics(), key=lambda d: d.sort_key)
         except UserError as error:
             self.showing_errors = True
             show_errors(self.output, error.diagnostics)
@@ -74,6 +60,9 @@ class Preview:
             return load_config(self.root).base_path
         except UserError:
             return "/"
+
+    def _diagnostics(self) -> list[Diagnostic]:
+        return self.general + [d for result in self.results.values() for d in result.diagnostics]
 
     def _changed_sources(self) -> set[str]:
         """Source files added, changed or removed since the last call (by modification time)."""
@@ -96,46 +85,32 @@ class Preview:
         return changed
 
     def _build_everything(self) -> None:
-        config = load_config(self.root, base_url=self.base_path())
-        site, report = load_site(self.root, base_url=config.base_path)
+        config, report, results = render_articles(self.root, self.base_path(), ResultCache(self.root),
+                                                  live_reload=self.live_reload)
         stop_on_problems(report, strict=False)
-        env = make_environment(config, self.live_reload)
-        views = {item.article.slug: render_view(env, config, item) for item in site.articles}
-        parts = {slug: edition_parts(env, config, view) for slug, view in views.items()}
-        files = [file for view in views.values() for file in article_files(env, config, view)]
-        files += render_edition(env, config, list(parts.values()))
-        publish(site.config, self.output, files, search_records(site.config, sort_views(list(views.values()))))
-        problems: dict[str, list[Diagnostic]] = {}
-        for diagnostic in report.diagnostics:
-            problems.setdefault(_slug_of(diagnostic.path), []).append(diagnostic)
-        self.edition = _Edition(site.config, env, {i.article.slug: i for i in site.articles}, views, parts, problems)
+        self.env = make_environment(config, self.live_reload)
+        publish_site(config, self.env, self.output, results)
+        article_problems = {id(d) for result in results for d in result.diagnostics}
+        self.general = [d for d in report.diagnostics if id(d) not in article_problems]
+        self.results = {result.slug: result for result in results}
+        self.config = config
+        self.edition = edition_key(self.root, config.theme_dir, variant=self.live_reload)
 
     def _build_articles(self, slugs: set[str]) -> None:
-        """Reload, re-anchor and re-render these articles, then the edition-wide pages; the
-        search index waits for the next full build."""
-        edition = self.edition
-        if any(slug not in edition.items or not (edition.config.content_dir / f"{slug}.md").exists() for slug in slugs):
+        """Render these articles again, then the edition-wide pages from every article's kept
+        share; the search index waits for the next full build."""
+        config = self.config
+        if any(slug not in self.results or not (config.content_dir / f"{slug}.md").exists() for slug in slugs):
             self._build_everything()  # an article was added or removed
             return
         for slug in slugs:
-            report = Report()
-            article = load_article(edition.config.content_dir / f"{slug}.md", f"content/{slug}.md", report)
-            notes = load_notes_of(edition.config, slug, report)
-            if article is not None:
-                item, problems = anchor_article(article, notes, article_text(article))
-                report.extend(problems)
-                edition.items[slug] = item
-            edition.problems[slug] = report.diagnostics
-        everything = [d for ds in edition.problems.values() for d in ds]
-        if any(d.severity == "error" for d in everything):
-            raise UserError(sorted(everything, key=lambda d: d.sort_key))
-        env = edition.env
-        files = []
-        for slug in slugs:
-            edition.views[slug] = render_view(env, edition.config, edition.items[slug])
-            edition.parts[slug] = edition_parts(env, edition.config, edition.views[slug])
-            files += article_files(env, edition.config, edition.views[slug])
-        files += render_edition(env, edition.config, list(edition.parts.values()))
+            self.results[slug] = render_article((str(self.root), config.base_path, slug, self.live_reload,
+                                                 self.edition))
+        problems = self._diagnostics()
+        if any(d.severity == "error" for d in problems):
+            raise UserError(sorted(problems, key=lambda d: d.sort_key))
+        files = [file for slug in slugs for file in self.results[slug].files]
+        files += render_edition(self.env, config, [result.parts for result in self.results.values()])
         write_in_place(self.output, files)
 
 
