@@ -41,10 +41,10 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Playwright's own browser download cannot work here: the tests drive Debian's Chromium.
-# Java runs the Nu Html Checker.
+# Java runs the Nu Html Checker; faketime runs a build at another time of day.
 system-packages:
-	@command -v chromium >/dev/null && command -v npm >/dev/null && command -v java >/dev/null || { \
-	  $(SUDO) apt-get update -q && $(APT_INSTALL) chromium nodejs npm default-jre-headless; }
+	@command -v chromium >/dev/null && command -v npm >/dev/null && command -v java >/dev/null && command -v faketime >/dev/null || { \
+	  $(SUDO) apt-get update -q && $(APT_INSTALL) chromium nodejs npm default-jre-headless faketime; }
 
 clean:
 	rm -rf _site .glossator-cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +21,9 @@ class Diagnostic:
 
     def format(self) -> str:
         """Return the problem as one line, then its hint lines indented below it."""
-        text = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        text = f"{visible(self.path)}:{self.line}:{self.col}: {self.severity}: {visible(self.message)}"
         if self.hint:
-            hint_lines = self.hint.splitlines()
+            hint_lines = [visible(line) for line in self.hint.splitlines()]
             text += "\n  hint: " + hint_lines[0]
             text += "".join(f"\n    {line}" for line in hint_lines[1:])
         return text
@@ -58,6 +59,16 @@ class Report:
     def sorted(self) -> list[Diagnostic]:
         """Diagnostics in a stable order: by file, line and column."""
         return sorted(set(self.diagnostics), key=lambda d: d.sort_key)
+
+
+def visible(text: str) -> str:
+    """Spell out control and format characters (terminal escapes, bidirectional overrides,
+    zero-width marks) as `\\uXXXX`: a file name or quote from a stranger must not rewrite the
+    terminal or disguise itself, and a diagnostic must stay on one line."""
+    if text.isprintable():
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+                   for ch in text)
 
 
 class UserError(Exception):
@@ -101,7 +112,7 @@ def as_github(diagnostic: Diagnostic) -> str:
     properties = ",".join(f"{key}={_escape_property(value)}" for key, value in (
         ("file", diagnostic.path), ("line", str(diagnostic.line)), ("col", str(diagnostic.col)),
         ("title", f"Glossator {diagnostic.severity}")))
-    message = diagnostic.message + (f"\nhint: {diagnostic.hint}" if diagnostic.hint else "")
+    message = visible(diagnostic.message) + (f"\nhint: {diagnostic.hint}" if diagnostic.hint else "")
     return f"::{diagnostic.severity} {properties}::{_escape_data(message)}"
 
 

@@ -326,7 +326,7 @@ def publish(config: SiteConfig, output: Path, files: list[tuple[str, str]], reco
     """Write every file, the theme's static files and the search index into a staging folder
     beside `output`, then swap it in; on any failure the previous site stays as it was.
     Returns the number of HTML pages."""
-    _refuse_dangerous_output(config, output)
+    check_output_folder(config, output)
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
@@ -364,7 +364,7 @@ def _swap(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _refuse_dangerous_output(config: SiteConfig, output: Path) -> None:
+def check_output_folder(config: SiteConfig, output: Path) -> None:
     """The output folder is replaced whole: never let it be the project or one of its sources."""
     resolved, root = output.resolve(), config.root.resolve()
     protected = [root, root / "content", root / "annotations", root / "themes", root / "glossator"]

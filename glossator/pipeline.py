@@ -19,8 +19,8 @@ from .cache import ArticleResult, ResultCache, article_key, edition_key
 from .config import SiteConfig, load_config
 from .diagnostics import Report, UserError
 from .notes import Note, check_note_places, load_notes, load_notes_of
-from .output import (article_files, article_search_records, edition_parts, make_environment, publish,
-                     render_edition, render_view)
+from .output import (article_files, article_search_records, check_output_folder, edition_parts,
+                     make_environment, publish, render_edition, render_view)
 from .rendering import article_text
 
 # Below this many articles to render, starting worker processes costs more than it saves.
@@ -53,7 +53,9 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site, Report]:
 def build(root: Path, output: Path, base_url: str | None = None, strict: bool = False,
           use_cache: bool = True) -> tuple[Report, int]:
     """Check the edition, then write the site; raise UserError (nothing written) on any error."""
-    config, report, results = render_articles(root, base_url, ResultCache(root, enabled=use_cache))
+    config = load_config(root, base_url)
+    check_output_folder(config, output)
+    report, results = render_articles(config, ResultCache(root, enabled=use_cache))
     stop_on_problems(report, strict)
     return report, publish_site(config, make_environment(config), output, results)
 
@@ -69,7 +71,8 @@ def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleRes
 def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
     """Everything `build` checks, the templates included, without writing a file (the cache is
     only read). Returns the numbers of articles and of anchored notes, and the report."""
-    config, report, results = render_articles(root, None, ResultCache(root, writable=False))
+    config = load_config(root)
+    report, results = render_articles(config, ResultCache(root, writable=False))
     stop_on_problems(report, strict)
     parts = [result.parts for result in results]
     render_edition(make_environment(config), config, parts)
@@ -82,11 +85,11 @@ def stop_on_problems(report: Report, strict: bool) -> None:
         raise UserError(report.sorted())
 
 
-def render_articles(root: Path, base_url: str | None, cache: ResultCache,
-                    live_reload: str = "") -> tuple[SiteConfig, Report, list[ArticleResult]]:
+def render_articles(config: SiteConfig, cache: ResultCache,
+                    live_reload: str = "") -> tuple[Report, list[ArticleResult]]:
     """Every article's result, from the cache or rendered, in file-name order, with all
     problems in one report. `live_reload` is for the preview's pages only."""
-    config = load_config(root, base_url)
+    root = config.root
     report = Report()
     paths = article_paths(config, report)
     check_note_places(config, [path.stem for path in paths], report)
@@ -94,7 +97,7 @@ def render_articles(root: Path, base_url: str | None, cache: ResultCache,
     keys = [article_key(edition, path, _note_paths(config, path.stem)) for path in paths]
     results: list[ArticleResult | None] = [cache.get(key) for key in keys]
     missing = [index for index, result in enumerate(results) if result is None]
-    jobs = [(str(root), base_url, paths[index].stem, live_reload, edition) for index in missing]
+    jobs = [(str(root), config.base_url, paths[index].stem, live_reload, edition) for index in missing]
     if len(jobs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
             rendered = list(pool.map(render_article, jobs, chunksize=max(1, len(jobs) // (8 * os.cpu_count()))))
@@ -105,7 +108,7 @@ def render_articles(root: Path, base_url: str | None, cache: ResultCache,
         cache.put(keys[index], result)
     for result in results:
         report.extend(result.diagnostics)
-    return config, report, results
+    return report, results
 
 
 def _note_paths(config: SiteConfig, slug: str) -> list[Path]:

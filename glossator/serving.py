@@ -85,8 +85,8 @@ class Preview:
         return changed
 
     def _build_everything(self) -> None:
-        config, report, results = render_articles(self.root, self.base_path(), ResultCache(self.root),
-                                                  live_reload=self.live_reload)
+        config = load_config(self.root, self.base_path())
+        report, results = render_articles(config, ResultCache(self.root), live_reload=self.live_reload)
         stop_on_problems(report, strict=False)
         self.env = make_environment(config, self.live_reload)
         publish_site(config, self.env, self.output, results)

@@ -122,3 +122,53 @@ def test_a_note_edit_rebuilds_only_its_article_and_the_edition_pages(edition):
     assert not any(path.startswith("second-story/") for path in changed)
     assert not any(path.startswith("static/") or path.startswith("pagefind/") for path in changed)
     assert "The survey now lists" in (site / "harbour-pier/index.html").read_text()
+
+
+def raw_get(port: int, target: str) -> tuple[int, bytes]:
+    """GET a request target exactly as written (urllib would tidy `..` away)."""
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.putrequest("GET", target, skip_host=False, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+@pytest.mark.parametrize("target", ["/sub/../../site.yaml", "/..%2f..%2fsite.yaml", "/%2e%2e/%2e%2e/site.yaml",
+                                    "/sub/..%5c..%5csite.yaml", "//etc/passwd", "/sub/%2e%2e%2f%2e%2e%2fcontent/"])
+def test_the_server_serves_nothing_outside_the_output_folder(server, target):
+    process, page, edition = server
+    port = int(page.split(":")[2].split("/")[0])
+    status, body = raw_get(port, target)
+    assert b"base_url" not in body and b"root:" not in body and b"harbour-pier.md" not in body
+    assert status in (400, 403, 404)
+
+
+def test_the_server_listens_on_the_loopback_address_only(server):
+    process, page, edition = server
+    port = int(page.split(":")[2].split("/")[0])
+    with socket.socket() as other:
+        other.settimeout(2)
+        assert other.connect_ex(("127.0.0.2", port)) != 0, "reachable beyond 127.0.0.1"
+
+
+def test_hostile_saves_never_stop_the_server_and_are_shown_as_text(server):
+    process, page, edition = server
+    note = edition / "annotations/harbour-pier/hostile.md"
+    note.write_bytes(bytes(range(256)) * 4)
+    assert wait_for(lambda: "harbour-pier/hostile.md:2:118: error: file is not valid UTF-8" in fetch(page), 3)
+    note.write_text("---\ntype: context\nquote: \"\\e[31m gone\"\nauthor: A\n---\nx\n", encoding="utf-8")
+    assert wait_for(lambda: '\\u001b[31m gone' in fetch(page) and '\x1b' not in fetch(page), 3.0)
+    (edition / "annotations/harbour-pier/<img src=x onerror=alert(1)>.md").write_text("x", encoding="utf-8")
+    assert wait_for(lambda: "bad note file name &#x27;&lt;img src=x onerror=alert(1)&gt;.md" in fetch(page), 3.0)
+    assert "<img src=x" not in fetch(page)
+    site = edition / "site.yaml"
+    good_site = site.read_text(encoding="utf-8")
+    site.write_text("title: [unclosed\n", encoding="utf-8")
+    assert wait_for(lambda: "site.yaml:2:1: error: invalid YAML" in fetch(page), 3.0)
+    (edition / "themes/default/templates/article.html").write_text("{% if %}", encoding="utf-8")
+    site.write_text(good_site, encoding="utf-8")
+    assert wait_for(lambda: "themes/default/templates/article.html:1:" in fetch(page), 3.0)
+    assert process.poll() is None, "the server is still running"
