@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from importlib import metadata
@@ -24,7 +25,9 @@ DEPENDENCIES = ("jinja2", "markdown", "pyyaml", "nh3", "jsonschema", "rapidfuzz"
 
 @dataclass(frozen=True)
 class ArticleResult:
-    """All a build needs from one article."""
+    """All a build needs from one article. Its files are (path in the site, digest) pairs:
+    their text is in the cache's file store, so that a build never holds every page in memory
+    and an unchanged page is linked into the new site rather than written again."""
 
     slug: str
     files: list[tuple[str, str]]
@@ -34,7 +37,8 @@ class ArticleResult:
 
 
 def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
-    """The hash of what every article's result depends on (`variant`: the preview's pages)."""
+    """The hash of what every article's result depends on (`variant`: the base URL and the
+    preview's live-reload address, which every page carries)."""
     digest = hashlib.sha256()
     digest.update(f"glossator {__version__} {variant}\n".encode())
     for name in DEPENDENCIES:
@@ -50,48 +54,140 @@ def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
     return digest.hexdigest()
 
 
-def article_key(edition: str, article: Path, notes: list[Path]) -> str:
+class FileDigests:
+    """The SHA-256 of source files, remembered with their size, modification time and inode
+    (as git's index does), so that a rebuild reads only the files that changed."""
+
+    def __init__(self, folder: Path, enabled: bool):
+        self.file = folder / "digests.json"
+        self.known: dict[str, list] = {}
+        self.changed = False
+        if enabled:
+            try:
+                self.known = json.loads(self.file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.known = {}
+
+    def digest(self, path: str | Path) -> str:
+        name = str(path)
+        stat = os.stat(name)
+        signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        known = self.known.get(name)
+        if known is not None and known[:3] == signature:
+            return known[3]
+        with open(name, "rb") as stream:
+            value = hashlib.sha256(stream.read()).hexdigest()
+        self.known[name] = [*signature, value]
+        self.changed = True
+        return value
+
+    def save(self) -> None:
+        if self.changed:
+            _write_json(self.file, self.known)
+
+
+def article_key(edition: str, article: Path, notes: list[str], digests: FileDigests) -> str:
     """The hash of one article's inputs: the edition's key, its file and its notes' files."""
     digest = hashlib.sha256(edition.encode())
-    for path in [article, *notes]:
-        digest.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+    for path in [str(article), *notes]:
+        digest.update(b"\0" + os.path.basename(path).encode() + b"\0" + digests.digest(path).encode())
     return digest.hexdigest()
 
 
-class ResultCache:
-    """Article results on disk, one JSON file per key."""
+class FileStore:
+    """Rendered files by the hash of their text, written once and never changed (read-only),
+    and linked into each new site."""
 
-    def __init__(self, root: Path, enabled: bool = True, writable: bool = True):
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def path(self, digest: str) -> Path:
+        return self.folder / digest[:2] / digest
+
+    def put(self, text: str) -> str:
+        data = text.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path(digest)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temporary, 0o444)
+            os.replace(temporary, target)
+        return digest
+
+    def place(self, digest: str, target: Path) -> None:
+        """Put the file at `target` (a new path): a hard link, or a copy across devices."""
+        try:
+            os.link(self.path(digest), target)
+        except OSError:
+            shutil.copyfile(self.path(digest), target)
+            os.chmod(target, 0o644)
+
+
+class ResultCache:
+    """Article results on disk, one JSON file per key; `reuse=False` (`--no-cache`) renders
+    everything again and stores the new results; `writable=False` (`check`) stores nothing."""
+
+    def __init__(self, root: Path, reuse: bool = True, writable: bool = True):
         self.folder = root / CACHE_DIR
-        self.enabled = enabled
+        self.reuse = reuse
         self.writable = writable
+        self.files = FileStore(self.folder / "files")
+        self.digests = FileDigests(self.folder, enabled=reuse)
 
     def get(self, key: str) -> ArticleResult | None:
-        if not self.enabled:
+        if not self.reuse:
             return None
         try:
-            data = json.loads((self.folder / key[:2] / f"{key}.json").read_text(encoding="utf-8"))
-            return _result(data)
+            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
+            result = _result(data)
+            if all(self.files.path(digest).is_file() for _, digest in result.files):
+                return result
         except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or corrupt: render again
+            pass
+        return None  # missing or corrupt: render again
 
     def put(self, key: str, result: ArticleResult) -> None:
-        if not (self.enabled and self.writable) or result.parts is None \
-                or any(d.severity == "error" for d in result.diagnostics):
+        if not self.writable or result.parts is None or any(d.severity == "error" for d in result.diagnostics):
             return
-        folder = self.folder / key[:2]
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(asdict(result), stream, ensure_ascii=False, separators=(",", ":"))
-        os.replace(temporary, folder / f"{key}.json")
+        _write_json(self._entry(key), asdict(result))
+
+    def last_build(self, output: Path) -> dict:
+        """What the last successful build into `output` was made from, or {}."""
+        try:
+            return json.loads(self._build_record(output).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def record_build(self, output: Path, record: dict) -> None:
+        if self.writable:
+            self.digests.save()
+            _write_json(self._build_record(output), record)
+
+    def _entry(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def _build_record(self, output: Path) -> Path:
+        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+        return self.folder / "builds" / f"{name}.json"
+
+
+def _write_json(target: Path, data) -> None:
+    """Write through a temporary file and a rename, so a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
+    os.replace(temporary, target)
 
 
 def _result(data: dict) -> ArticleResult:
     parts = data["parts"]
     return ArticleResult(
         slug=data["slug"],
-        files=[(path, text) for path, text in data["files"]],
+        files=[(path, digest) for path, digest in data["files"]],
         parts=EditionParts(parts["slug"], parts["date"], parts["index_item"],
                            tuple(tuple(note) for note in parts["notes"]), tuple(parts["feed_entry"]),
                            tuple(tuple(entry) for entry in parts["note_feed_entries"]), parts["sitemap_entry"])

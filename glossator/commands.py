@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 from .diagnostics import Diagnostic, UserError, default_format, render
-from .importer import import_page
 from .pipeline import build, check
 
 DEFAULT_OUTPUT = "_site"
@@ -52,6 +51,8 @@ def _summary(args: argparse.Namespace, line: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from .importer import import_page  # trafilatura and lxml load only for this command
+
     root: Path = args.root
     target, warnings = import_page(args.path, root / "content", args.slug, args.force)
     _print(args, warnings)
@@ -62,12 +63,40 @@ def _import(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     output = args.output or args.root / DEFAULT_OUTPUT
-    report, pages = build(args.root, output, args.base_url, args.strict, use_cache=not args.no_cache)
-    _print(args, report.sorted())
+    progress = ProgressBar(started) if sys.stderr.isatty() and _style(args) == "text" else None
+    built = build(args.root, output, args.base_url, args.strict, use_cache=not args.no_cache, progress=progress)
+    if progress:
+        progress.clear()
+    _print(args, built.report.sorted())
     notes = _count_notes(args.root)
-    _summary(args, f"built {pages} pages with {notes} notes into {output} "
-                   f"({len(report.warnings)} warnings, {time.perf_counter() - started:.2f} s)")
+    verb = "up to date:" if built.up_to_date else "built"
+    search = "" if built.search_seconds is None else f"; search index {built.search_seconds:.2f} s"
+    _summary(args, f"{verb} {built.pages} pages with {notes} notes in {output} "
+                   f"({len(built.report.warnings)} warnings, {time.perf_counter() - started:.2f} s{search})")
     return 0
+
+
+class ProgressBar:
+    """`rendering [#####.....] 412/1000 articles` on the terminal, once a build has run for a
+    second; cleared before the summary."""
+
+    def __init__(self, started: float, width: int = 30):
+        self.started = started
+        self.width = width
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.perf_counter() - self.started < 1.0 and not self.shown:
+            return
+        filled = self.width * done // total
+        sys.stderr.write(f"\rrendering [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} articles")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -112,7 +112,8 @@ def as_github(diagnostic: Diagnostic) -> str:
     properties = ",".join(f"{key}={_escape_property(value)}" for key, value in (
         ("file", diagnostic.path), ("line", str(diagnostic.line)), ("col", str(diagnostic.col)),
         ("title", f"Glossator {diagnostic.severity}")))
-    message = visible(diagnostic.message) + (f"\nhint: {diagnostic.hint}" if diagnostic.hint else "")
+    message = diagnostic.message + (f"\nhint: {diagnostic.hint}" if diagnostic.hint else "")
+    message = "\n".join(visible(line) for line in message.split("\n"))
     return f"::{diagnostic.severity} {properties}::{_escape_data(message)}"
 
 

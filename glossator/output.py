@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlencode
 
 import jinja2
@@ -23,6 +23,9 @@ from .rendering import Highlight, mark_section, render_note_markdown
 from .search import SearchRecord, plain_text, reuse_or_write_index
 from .syndication import (FeedEntry, article_plain_text, atom_entry, atom_feed, news_article_jsonld, robots,
                           sitemap, sitemap_entry, w3c_datetime, web_annotations)
+
+if TYPE_CHECKING:
+    from .cache import FileStore  # cache.py imports this module
 
 
 @dataclass(frozen=True)
@@ -322,15 +325,21 @@ def _theme_path(config: SiteConfig, filename: str | None) -> str:
         return filename
 
 
-def publish(config: SiteConfig, output: Path, files: list[tuple[str, str]], records: list[SearchRecord]) -> int:
-    """Write every file, the theme's static files and the search index into a staging folder
-    beside `output`, then swap it in; on any failure the previous site stays as it was.
-    Returns the number of HTML pages."""
+def publish(config: SiteConfig, output: Path, stored: list[tuple[str, str]], store: FileStore,
+            files: list[tuple[str, str]], records: list[SearchRecord]) -> tuple[int, float | None]:
+    """Put the stored article files (linked from the file store), the other files, the theme's
+    static files and the search index into a staging folder beside `output`, then swap it in;
+    on any failure the previous site stays as it was. Returns the number of HTML pages and the
+    seconds spent indexing (None when the previous index was reused)."""
     check_output_folder(config, output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output)
+    remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
     try:
+        for relative, digest in stored:
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            store.place(digest, target)
         for relative, text in files:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -338,16 +347,17 @@ def publish(config: SiteConfig, output: Path, files: list[tuple[str, str]], reco
         static = config.theme_dir / "static"
         if static.is_dir():
             shutil.copytree(static, staging / "static", dirs_exist_ok=True)
-        reuse_or_write_index(records, staging, config.language, previous=output)
+        search_seconds = reuse_or_write_index(records, staging, config.language, previous=output)
         staging.chmod(0o755)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return sum(1 for relative, _ in files if relative.endswith(".html"))
+    pages = sum(1 for relative, _ in [*stored, *files] if relative.endswith(".html"))
+    return pages, search_seconds
 
 
-def _remove_leftovers(output: Path) -> None:
+def remove_leftovers(output: Path) -> None:
     """Staging folders of a build that was killed before it could clean up after itself."""
     for pattern in (f"{output.name}.tmp-*", f"{output.name}.old-*"):
         for leftover in output.parent.glob(pattern):

@@ -7,20 +7,22 @@ everything into memory at once, for the live preview and the tools that edit not
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .anchoring import AnnotatedArticle, anchor_article
 from .articles import article_paths, load_article, load_articles
-from .cache import ArticleResult, ResultCache, article_key, edition_key
+from .cache import ArticleResult, FileStore, ResultCache, article_key, edition_key
 from .config import SiteConfig, load_config
-from .diagnostics import Report, UserError
-from .notes import Note, check_note_places, load_notes, load_notes_of
+from .diagnostics import Diagnostic, Report, UserError
+from .notes import Note, load_notes, load_notes_of, note_files
 from .output import (article_files, article_search_records, check_output_folder, edition_parts,
-                     make_environment, publish, render_edition, render_view)
+                     make_environment, publish, remove_leftovers, render_edition, render_view)
 from .rendering import article_text
 
 # Below this many articles to render, starting worker processes costs more than it saves.
@@ -50,29 +52,65 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site, Report]:
     return Site(config, tuple(annotated), notes), report
 
 
+@dataclass(frozen=True)
+class Built:
+    """What a build did: its problems (warnings only, or it would have raised), the number of
+    pages, and the seconds spent in the search indexer (None: the index was reused)."""
+
+    report: Report
+    pages: int
+    search_seconds: float | None
+    up_to_date: bool = False
+
+
 def build(root: Path, output: Path, base_url: str | None = None, strict: bool = False,
-          use_cache: bool = True) -> tuple[Report, int]:
-    """Check the edition, then write the site; raise UserError (nothing written) on any error."""
+          use_cache: bool = True, progress: Progress | None = None) -> Built:
+    """Check the edition, then write the site; raise UserError (nothing written) on any error.
+    When nothing it is made from changed since the last build into `output`, that site stands."""
     config = load_config(root, base_url)
     check_output_folder(config, output)
-    report, results = render_articles(config, ResultCache(root, enabled=use_cache))
+    remove_leftovers(output)
+    cache = ResultCache(root, reuse=use_cache)
+    plan = plan_articles(config, cache)
+    stamp = plan.stamp(str(output.resolve()), strict)
+    last = cache.last_build(output)
+    if use_cache and not plan.report.errors and last.get("stamp") == stamp and _same_folder(output, last.get("folder")):
+        return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], None, up_to_date=True)
+    report, results = render_articles(config, cache, plan, progress=progress)
     stop_on_problems(report, strict)
-    return report, publish_site(config, make_environment(config), output, results)
+    pages, search_seconds = publish_site(config, make_environment(config), output, results, cache.files)
+    cache.record_build(output, {"stamp": stamp, "folder": _folder_identity(output), "pages": pages,
+                                "warnings": [asdict(d) for d in report.sorted()]})
+    return Built(report, pages, search_seconds)
 
 
-def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult]) -> int:
-    """Write the articles' files, the edition-wide pages and the search index; returns pages."""
+def _folder_identity(folder: Path) -> list[int]:
+    """The output folder's inode and change time: each build swaps in a new folder."""
+    stat = folder.stat()
+    return [stat.st_ino, stat.st_ctime_ns]
+
+
+def _same_folder(folder: Path, identity: list[int] | None) -> bool:
+    return folder.is_dir() and _folder_identity(folder) == identity
+
+
+def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult],
+                 store: FileStore) -> tuple[int, float | None]:
+    """Write the articles' files, the edition-wide pages and the search index; returns the
+    number of pages and the seconds spent indexing."""
     results = sorted((r for r in results if r.parts), key=lambda r: (r.parts.date, r.slug), reverse=True)
-    files = [file for result in results for file in result.files]
-    files += render_edition(env, config, [result.parts for result in results])
-    return publish(config, output, files, [record for result in results for record in result.records])
+    stored = [file for result in results for file in result.files]
+    edition_files = render_edition(env, config, [result.parts for result in results])
+    return publish(config, output, stored, store, edition_files,
+                   [record for result in results for record in result.records])
 
 
 def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
     """Everything `build` checks, the templates included, without writing a file (the cache is
     only read). Returns the numbers of articles and of anchored notes, and the report."""
     config = load_config(root)
-    report, results = render_articles(config, ResultCache(root, writable=False))
+    cache = ResultCache(root, writable=False)
+    report, results = render_articles(config, cache, plan_articles(config, cache))
     stop_on_problems(report, strict)
     parts = [result.parts for result in results]
     render_edition(make_environment(config), config, parts)
@@ -85,34 +123,71 @@ def stop_on_problems(report: Report, strict: bool) -> None:
         raise UserError(report.sorted())
 
 
-def render_articles(config: SiteConfig, cache: ResultCache,
-                    live_reload: str = "") -> tuple[Report, list[ArticleResult]]:
-    """Every article's result, from the cache or rendered, in file-name order, with all
-    problems in one report. `live_reload` is for the preview's pages only."""
-    root = config.root
+@dataclass(frozen=True)
+class Plan:
+    """The articles of an edition and the cache key of each, found without rendering anything;
+    `report` holds the problems found on the way (notes outside any article's folder)."""
+
+    slugs: list[str]
+    keys: list[str]
+    edition: str
+    report: Report
+
+    def stamp(self, *options: object) -> str:
+        """One hash of the whole edition as a build would see it, with the build's options."""
+        digest = hashlib.sha256(repr(options).encode() + self.edition.encode())
+        for slug, key in zip(self.slugs, self.keys):
+            digest.update(f"{slug} {key}\n".encode())
+        return digest.hexdigest()
+
+
+def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "") -> Plan:
     report = Report()
     paths = article_paths(config, report)
-    check_note_places(config, [path.stem for path in paths], report)
-    edition = edition_key(root, config.theme_dir, variant=live_reload)
-    keys = [article_key(edition, path, _note_paths(config, path.stem)) for path in paths]
-    results: list[ArticleResult | None] = [cache.get(key) for key in keys]
+    notes = note_files(config, [path.stem for path in paths], report)
+    edition = edition_key(config.root, config.theme_dir, variant=f"{config.base_url} {live_reload}")
+    keys = [article_key(edition, path, notes[path.stem], cache.digests) for path in paths]
+    return Plan([path.stem for path in paths], keys, edition, report)
+
+
+Progress = Callable[[int, int], None]  # (articles done, articles in all)
+
+
+def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, live_reload: str = "",
+                    progress: Progress | None = None) -> tuple[Report, list[ArticleResult]]:
+    """Every article's result, from the cache or rendered, in file-name order, with all
+    problems in one report. `live_reload` is for the preview's pages only."""
+    report = Report(list(plan.report.diagnostics))
+    results: list[ArticleResult | None] = [cache.get(key) for key in plan.keys]
     missing = [index for index, result in enumerate(results) if result is None]
-    jobs = [(str(root), config.base_url, paths[index].stem, live_reload, edition) for index in missing]
-    if len(jobs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            rendered = list(pool.map(render_article, jobs, chunksize=max(1, len(jobs) // (8 * os.cpu_count()))))
-    else:
-        rendered = [render_article(job) for job in jobs]
-    for index, result in zip(missing, rendered):
+    store = str(cache.files.folder) if cache.writable else None
+    jobs = [(str(config.root), config.base_url, plan.slugs[index], live_reload, plan.edition, store)
+            for index in missing]
+    for index, result in zip(missing, _run(jobs, progress)):
         results[index] = result
-        cache.put(keys[index], result)
+        cache.put(plan.keys[index], result)
     for result in results:
         report.extend(result.diagnostics)
     return report, results
 
 
-def _note_paths(config: SiteConfig, slug: str) -> list[Path]:
-    return sorted((config.annotations_dir / slug).glob("*.md"), key=lambda path: path.name)
+def _run(jobs: list[tuple], progress: Progress | None) -> Iterator[ArticleResult]:
+    """Render the jobs in order, spread over every core when there are enough of them."""
+    done = 0
+    if len(jobs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+            chunk = max(1, min(16, len(jobs) // (8 * os.cpu_count())))
+            for result in pool.map(render_article, jobs, chunksize=chunk):
+                done += 1
+                if progress:
+                    progress(done, len(jobs))
+                yield result
+        return
+    for job in jobs:
+        yield render_article(job)
+        done += 1
+        if progress:
+            progress(done, len(jobs))
 
 
 @lru_cache(maxsize=4)
@@ -123,9 +198,10 @@ def _worker_setup(root: str, base_url: str | None, live_reload: str, edition: st
     return config, make_environment(config, live_reload)
 
 
-def render_article(job: tuple[str, str | None, str, str, str]) -> ArticleResult:
-    """One article, start to finish: load, anchor, render. Problems are returned, not raised."""
-    root, base_url, slug, live_reload, edition = job
+def render_article(job: tuple[str, str | None, str, str, str, str | None]) -> ArticleResult:
+    """One article, start to finish: load, anchor, render. Problems are returned, not raised.
+    The files go to the file store in `store` (check, which writes nothing, passes None)."""
+    root, base_url, slug, live_reload, edition, store = job
     config, env = _worker_setup(root, base_url, live_reload, edition)
     report = Report()
     try:
@@ -136,7 +212,9 @@ def render_article(job: tuple[str, str | None, str, str, str]) -> ArticleResult:
         item, problems = anchor_article(article, notes, article_text(article))
         report.extend(problems)
         view = render_view(env, config, item)
-        return ArticleResult(slug, article_files(env, config, view), edition_parts(env, config, view),
+        files = article_files(env, config, view)
+        stored = [(path, FileStore(Path(store)).put(text) if store else "") for path, text in files]
+        return ArticleResult(slug, stored, edition_parts(env, config, view),
                              article_search_records(config, view), report.diagnostics)
     except UserError as error:
         return ArticleResult(slug, [], None, [], report.diagnostics + error.diagnostics)

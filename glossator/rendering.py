@@ -8,6 +8,7 @@ what the reader sees. Anchoring works on blocks; `mark_section` then wraps ancho
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -36,16 +37,26 @@ TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "td"
 VOID = {"br", "img", "hr", "wbr"}
 
 
+@functools.lru_cache(maxsize=None)
+def _converter(*extensions: str) -> markdown.Markdown:
+    """One Markdown instance per set of extensions and process, reset before each use (its
+    `reset` clears what extensions keep between documents: references, footnotes, abbreviations);
+    building an instance costs more than converting a note."""
+    return markdown.Markdown(extensions=list(extensions), output_format="html")
+
+
+def convert(text: str, *extensions: str) -> str:
+    return _converter(*extensions).reset().convert(text)
+
+
 def render_article_markdown(text: str) -> str:
-    """An article body as sanitized HTML; a fresh Markdown instance per call, as state leaks."""
-    converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-    return sanitize(converter.convert(text), ARTICLE_TAGS)
+    """An article body as sanitized HTML."""
+    return sanitize(convert(text, "extra", "sane_lists"), ARTICLE_TAGS)
 
 
 def render_note_markdown(text: str) -> str:
     """A note body (untrusted) as HTML that keeps only harmless tags and http(s) links."""
-    converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-    return sanitize(converter.convert(text), NOTE_TAGS)
+    return sanitize(convert(text, "sane_lists"), NOTE_TAGS)
 
 
 def sanitize(fragment: str, tags: set[str]) -> str:
@@ -58,9 +69,8 @@ def inline_text(text: str) -> str:
     """The visible text of a short Markdown snippet (a quote typed with `*` or links)."""
     if not re.search(r"[\\`*_\[\]<&]", text):
         return text
-    converter = markdown.Markdown(output_format="html")
     parser = _Tokenizer()
-    parser.feed(sanitize(converter.convert(text), NOTE_TAGS))
+    parser.feed(sanitize(convert(text), NOTE_TAGS))
     return "".join(t.text for t in parser.tokens if t.kind == "text").strip()
 
 

@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 
-from .cache import ArticleResult, ResultCache, edition_key
+from .cache import ArticleResult, FileStore, ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
 from .output import make_environment, render_edition
-from .pipeline import publish_site, render_article, render_articles, stop_on_problems
+from .pipeline import plan_articles, publish_site, render_article, render_articles, stop_on_problems
 
 WATCHED = ("content", "annotations", "themes", "site.yaml")
 BANNER_START, BANNER_END = "<!-- glossator: build errors -->", "<!-- /glossator: build errors -->"
@@ -37,6 +37,7 @@ class Preview:
         self.edition = ""
         self.showing_errors = False
         self.sources: dict[str, int] = {}
+        self.cache = ResultCache(root)
 
     def rebuild(self, paths: list[str] | None = None) -> list[Diagnostic]:
         """Rebuild after whatever changed since the last call (the watcher may name the changed
@@ -86,15 +87,17 @@ class Preview:
 
     def _build_everything(self) -> None:
         config = load_config(self.root, self.base_path())
-        report, results = render_articles(config, ResultCache(self.root), live_reload=self.live_reload)
+        self.cache = ResultCache(self.root)
+        plan = plan_articles(config, self.cache, live_reload=self.live_reload)
+        report, results = render_articles(config, self.cache, plan, live_reload=self.live_reload)
         stop_on_problems(report, strict=False)
         self.env = make_environment(config, self.live_reload)
-        publish_site(config, self.env, self.output, results)
+        publish_site(config, self.env, self.output, results, self.cache.files)
         article_problems = {id(d) for result in results for d in result.diagnostics}
         self.general = [d for d in report.diagnostics if id(d) not in article_problems]
         self.results = {result.slug: result for result in results}
         self.config = config
-        self.edition = edition_key(self.root, config.theme_dir, variant=self.live_reload)
+        self.edition = plan.edition
 
     def _build_articles(self, slugs: set[str]) -> None:
         """Render these articles again, then the edition-wide pages from every article's kept
@@ -104,14 +107,14 @@ class Preview:
             self._build_everything()  # an article was added or removed
             return
         for slug in slugs:
-            self.results[slug] = render_article((str(self.root), config.base_path, slug, self.live_reload,
-                                                 self.edition))
+            self.results[slug] = render_article((str(self.root), config.base_url, slug, self.live_reload,
+                                                 self.edition, str(self.cache.files.folder)))
         problems = self._diagnostics()
         if any(d.severity == "error" for d in problems):
             raise UserError(sorted(problems, key=lambda d: d.sort_key))
-        files = [file for slug in slugs for file in self.results[slug].files]
-        files += render_edition(self.env, config, [result.parts for result in self.results.values()])
-        write_in_place(self.output, files)
+        for slug in slugs:
+            place_in_site(self.output, self.results[slug].files, self.cache.files)
+        write_in_place(self.output, render_edition(self.env, config, [r.parts for r in self.results.values()]))
 
 
 def _slug_of(path: str) -> str:
@@ -129,6 +132,19 @@ def _touches_everything(changed: set[str]) -> bool:
 
 def _touched_articles(changed: set[str]) -> set[str]:
     return {_slug_of(path) for path in changed}
+
+
+def place_in_site(output: Path, stored: list[tuple[str, str]], store: FileStore) -> None:
+    """Link changed article files from the file store, each through a temporary name and a rename."""
+    for relative, digest in stored:
+        target = output / relative
+        if target.is_file() and os.path.samefile(target, store.path(digest)):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.unlink(missing_ok=True)
+        store.place(digest, temporary)
+        os.replace(temporary, target)
 
 
 def write_in_place(output: Path, files: list[tuple[str, str]]) -> None:

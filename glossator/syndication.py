@@ -121,9 +121,13 @@ def atom_entry(config: SiteConfig, item: FeedEntry) -> tuple[str, str]:
     return item.updated or EPOCH, "  " + ET.tostring(entry, encoding="unicode")
 
 
+FEED_ENTRIES = 50
+
+
 def atom_feed(config: SiteConfig, title: str, path: str, entries: list[tuple[str, str]]) -> str:
-    """An Atom 1.0 feed of entries from `atom_entry`; ids are URLs, or stable URNs when the base
-    URL is only a path."""
+    """An Atom 1.0 feed of the newest FEED_ENTRIES entries from `atom_entry` (feed readers poll
+    them; the archive is the site); ids are URLs, or stable URNs when the base URL is a path."""
+    entries = sorted(entries, key=lambda entry: entry[0], reverse=True)[:FEED_ENTRIES]
     head = [
         f"<title>{escape(title)}</title>",
         f"<id>{escape(_feed_id(config, path))}</id>",

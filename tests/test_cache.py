@@ -67,3 +67,32 @@ def test_an_error_is_never_cached(edition):
 def test_check_does_not_write_the_cache(edition):
     assert run_cli("check", cwd=edition).code == 0
     assert not (edition / CACHE_DIR).exists()
+
+
+def test_a_rebuild_with_nothing_changed_leaves_the_site_alone(edition):
+    first = build(edition)
+    folder = (edition / "_site").stat().st_ino
+    again = run_cli("build", cwd=edition)
+    assert again.code == 0 and again.stdout.startswith("up to date: ")
+    assert (edition / "_site").stat().st_ino == folder, "the site was not written again"
+    shutil.rmtree(edition / "_site")
+    assert build(edition) == first, "a deleted site is built again"
+    assert run_cli("build", "--no-cache", cwd=edition).stdout.startswith("built ")
+    assert run_cli("build", "--base-url", "/sub/", cwd=edition).stdout.startswith("built "), "options count"
+
+
+def test_a_warning_is_shown_again_when_the_site_is_up_to_date(edition):
+    (edition / "annotations/harbour-pier/unsourced.md").write_text(
+        "---\ntype: context\nquote: engineers found\nauthor: A\n---\nNo source.\n", encoding="utf-8")
+    first = run_cli("build", cwd=edition)
+    second = run_cli("build", cwd=edition)
+    assert second.stdout.startswith("up to date: ")
+    assert "unsourced.md:1:1: warning: note cites no source" in first.stderr
+    assert second.stderr == first.stderr
+
+
+def test_lost_stored_pages_are_rendered_again(edition):
+    first = build(edition)
+    shutil.rmtree(edition / CACHE_DIR / "files")
+    shutil.rmtree(edition / "_site")
+    assert build(edition) == first

@@ -194,3 +194,14 @@ def test_workflows_pass_actionlint_and_deploy_with_the_official_actions():
     assert "pull_request" in triggers
     commands = " ".join(step.get("run", "") for job in check["jobs"].values() for step in job["steps"])
     assert "build.py check" in commands and "make test" in commands
+
+
+def test_feeds_carry_only_the_newest_entries():
+    from glossator.config import SiteConfig
+    from glossator.syndication import FEED_ENTRIES, atom_feed
+
+    config = SiteConfig(Path("."), "T", "", "en", "/", "default", "", ())
+    entries = [(f"2020-01-{day:02d}T00:00:00Z", f"<entry>{day}</entry>") for day in range(1, 29)] * 3
+    feed = atom_feed(config, "T", "feed.xml", entries)
+    assert feed.count("<entry>") == FEED_ENTRIES < len(entries)
+    assert "<entry>28</entry>" in feed and "<entry>1</entry>" not in feed

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Build-speed benchmark: prints a table of Glossator's clean build, no-change rebuild,
+one-note edit, one-article edit and template edit at each size, with wall time, CPU time and
+peak memory of the whole process tree (medians of --runs runs); optionally Hugo, Jekyll,
+Pelican and MkDocs on the same articles (without notes) in the same run, with ratios.
+
+    python bench/run.py                                  # 100, 1,000 and 10,000 articles
+    python bench/run.py --sizes 1000 --peers             # beside the peers (installs them)
+    python bench/run.py --corpus /path/to/edition --peers   # an edition you made yourself
+
+An edition is a folder with content/, annotations/ and site.yaml (bench/generate.py writes
+one); it is copied before it is built, and given the default theme if it has none. The time
+Glossator spends in Pagefind, the search indexer it runs, is printed on a line of its own."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import REPO, generate  # noqa: E402
+from bench.measure import Sample, run_measured  # noqa: E402
+from bench.peers import PEERS, install_peers, peer_versions  # noqa: E402
+
+BUILD = [sys.executable, str(REPO / "build.py"), "build", "--output", "_site"]
+SEARCH = re.compile(r"search index (\d+\.\d+) s")
+
+
+@dataclass(frozen=True)
+class Row:
+    size: int
+    tool: str
+    scenario: str
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def median_of(samples: list[Sample], pick: Callable[[Sample], float]) -> float:
+    return statistics.median(pick(sample) for sample in samples)
+
+
+def search_seconds(sample: Sample) -> float:
+    found = SEARCH.search(sample.stdout)
+    return float(found.group(1)) if found else 0.0
+
+
+def glossator_build(edition: Path) -> Sample:
+    sample = run_measured(BUILD, edition)
+    if sample.code != 0:
+        sys.exit(f"build failed in {edition}:\n{sample.stderr[-2000:]}")
+    return sample
+
+
+def clean(edition: Path) -> None:
+    for name in ("_site", ".glossator-cache"):
+        shutil.rmtree(edition / name, ignore_errors=True)
+
+
+def append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+def scenarios(edition: Path) -> list[tuple[str, Callable[[int], None]]]:
+    """(name, what to do before run number i) for each scenario, in the order they run."""
+    slugs = sorted(p.stem for p in (edition / "content").glob("*.md"))
+    middle = slugs[len(slugs) // 2]
+    note = sorted((edition / "annotations" / middle).glob("*.md"))[0]
+    template = edition / "themes" / "default" / "templates" / "article.html"
+    return [
+        ("clean build", lambda i: clean(edition)),
+        ("no-change rebuild", lambda i: None),
+        ("one-note edit", lambda i: append(note, f"\nEdited {i}.\n")),
+        ("one-article edit", lambda i: append(edition / "content" / f"{middle}.md", f"\nEdited {i}.\n")),
+        ("template edit", lambda i: append(template, f"{{# edited {i} #}}\n")),
+    ]
+
+
+def bench_glossator(edition: Path, size: int, runs: int) -> list[Row]:
+    rows = []
+    glossator_build(edition)  # warm the file cache, so that the first clean run is not an outlier
+    for scenario, prepare in scenarios(edition):
+        samples = []
+        for run in range(runs):
+            prepare(run)
+            samples.append(glossator_build(edition))
+        search = median_of(samples, search_seconds)
+        rows.append(Row(size, "Glossator", scenario, median_of(samples, lambda s: s.wall),
+                        median_of(samples, lambda s: s.cpu), median_of(samples, lambda s: s.peak_mb)))
+        if search:
+            rows.append(Row(size, "  of which search index (Pagefind)", scenario, search, float("nan"), float("nan")))
+    return rows
+
+
+def bench_peers(edition: Path, size: int, runs: int, workdir: Path) -> list[Row]:
+    rows = []
+    for peer in PEERS:
+        project = workdir / f"{peer.name.lower()}-{size}"
+        shutil.rmtree(project, ignore_errors=True)
+        peer.prepare(edition, project)
+        samples = []
+        for _ in range(runs):
+            for output in ("public", "_site", "output", "site", ".jekyll-cache", "resources"):
+                shutil.rmtree(project / output, ignore_errors=True)
+            sample = run_measured(peer.command(project), project)
+            if sample.code != 0:
+                sys.exit(f"{peer.name} failed:\n{sample.stderr[-2000:]}")
+            samples.append(sample)
+        rows.append(Row(size, peer.name, "clean build", median_of(samples, lambda s: s.wall),
+                        median_of(samples, lambda s: s.cpu), median_of(samples, lambda s: s.peak_mb)))
+    return rows
+
+
+def prepare_edition(source: Path | None, size: int, workdir: Path) -> Path:
+    target = workdir / f"edition-{size}"
+    if source is None:
+        return generate(size, target)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("_site", ".glossator-cache"))
+    if not (target / "themes" / "default").is_dir():
+        shutil.copytree(REPO / "themes", target / "themes", dirs_exist_ok=True)
+    return target
+
+
+def print_table(rows: list[Row]) -> None:
+    print(f"{'articles':>8}  {'tool':<36} {'scenario':<18} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}")
+    for row in rows:
+        cpu = "" if row.cpu != row.cpu else f"{row.cpu:8.2f}"
+        peak = "" if row.peak_mb != row.peak_mb else f"{row.peak_mb:9.0f}"
+        print(f"{row.size:>8}  {row.tool:<36} {row.scenario:<18} {row.wall:8.2f} {cpu:>8} {peak:>9}")
+
+
+def print_ratios(rows: list[Row]) -> None:
+    """Glossator's clean build, without the time it spends in the search indexer, against each
+    peer's clean build of the same articles."""
+    for size in sorted({row.size for row in rows}):
+        clean_rows = {row.tool: row for row in rows if row.size == size and row.scenario == "clean build"}
+        ours = clean_rows.get("Glossator")
+        if ours is None or len(clean_rows) < 2:
+            continue
+        search = clean_rows.get("  of which search index (Pagefind)")
+        pages = ours.wall - (search.wall if search else 0.0)
+        ratios = [f"{pages / row.wall:.2f}x {tool}" for tool, row in clean_rows.items()
+                  if tool not in ("Glossator", "  of which search index (Pagefind)")]
+        print(f"{size} articles, clean build without search index: Glossator {pages:.2f} s = " + ", ".join(ratios))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--corpus", type=Path, nargs="+", help="editions to use instead of generated ones")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measure; the table shows medians")
+    parser.add_argument("--peers", action="store_true", help="also run Hugo, Jekyll, Pelican and MkDocs")
+    parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
+    args = parser.parse_args()
+    if args.peers:
+        install_peers()
+        print("peers: " + "; ".join(f"{name} {version}" for name, version in peer_versions().items()))
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="glossator-bench-"))
+    sources = [(corpus, len(list((corpus / "content").glob("*.md")))) for corpus in args.corpus] \
+        if args.corpus else [(None, size) for size in args.sizes]
+    rows: list[Row] = []
+    for source, size in sources:
+        edition = prepare_edition(source, size, workdir)
+        rows += bench_glossator(edition, size, args.runs)
+        if args.peers:
+            rows += bench_peers(edition, size, args.runs, workdir)
+        print_table([row for row in rows if row.size == size])
+        print(flush=True)
+    print_table(rows)
+    print_ratios(rows)
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
