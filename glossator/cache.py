@@ -5,12 +5,13 @@ only costs the time to render it; the cache is JSON, never code."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -135,7 +136,10 @@ class ResultCache:
         self.reuse = reuse
         self.writable = writable
         self.files = FileStore(self.folder / "files")
-        self.digests = FileDigests(self.folder, enabled=reuse)
+
+    @functools.cached_property
+    def digests(self) -> FileDigests:
+        return FileDigests(self.folder, enabled=self.reuse)
 
     def get(self, key: str) -> ArticleResult | None:
         if not self.reuse:
@@ -150,9 +154,13 @@ class ResultCache:
         return None  # missing or corrupt: render again
 
     def put(self, key: str, result: ArticleResult) -> None:
+        """Store a result (workers store their own, in parallel); never one with errors."""
         if not self.writable or result.parts is None or any(d.severity == "error" for d in result.diagnostics):
             return
-        _write_json(self._entry(key), asdict(result))
+        _write_json(self._entry(key), {
+            "slug": result.slug, "files": result.files, "parts": vars(result.parts),
+            "records": [vars(record) for record in result.records],
+            "diagnostics": [vars(diagnostic) for diagnostic in result.diagnostics]})
 
     def last_build(self, output: Path) -> dict:
         """What the last successful build into `output` was made from, or {}."""

@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,7 +80,7 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
     stop_on_problems(report, strict)
     pages, search_seconds = publish_site(config, make_environment(config), output, results, cache.files)
     cache.record_build(output, {"stamp": stamp, "folder": _folder_identity(output), "pages": pages,
-                                "warnings": [asdict(d) for d in report.sorted()]})
+                                "warnings": [vars(d) for d in report.sorted()]})
     return Built(report, pages, search_seconds)
 
 
@@ -160,12 +160,10 @@ def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, live_rel
     report = Report(list(plan.report.diagnostics))
     results: list[ArticleResult | None] = [cache.get(key) for key in plan.keys]
     missing = [index for index, result in enumerate(results) if result is None]
-    store = str(cache.files.folder) if cache.writable else None
-    jobs = [(str(config.root), config.base_url, plan.slugs[index], live_reload, plan.edition, store)
-            for index in missing]
+    jobs = [(str(config.root), config.base_url, plan.slugs[index], live_reload, plan.edition,
+             plan.keys[index] if cache.writable else None) for index in missing]
     for index, result in zip(missing, _run(jobs, progress)):
         results[index] = result
-        cache.put(plan.keys[index], result)
     for result in results:
         report.extend(result.diagnostics)
     return report, results
@@ -200,8 +198,9 @@ def _worker_setup(root: str, base_url: str | None, live_reload: str, edition: st
 
 def render_article(job: tuple[str, str | None, str, str, str, str | None]) -> ArticleResult:
     """One article, start to finish: load, anchor, render. Problems are returned, not raised.
-    The files go to the file store in `store` (check, which writes nothing, passes None)."""
-    root, base_url, slug, live_reload, edition, store = job
+    The files go to the cache's file store and the result to the cache under `key`, unless
+    the key is None (`check` writes nothing; the preview stores files only: key "")."""
+    root, base_url, slug, live_reload, edition, key = job
     config, env = _worker_setup(root, base_url, live_reload, edition)
     report = Report()
     try:
@@ -212,9 +211,13 @@ def render_article(job: tuple[str, str | None, str, str, str, str | None]) -> Ar
         item, problems = anchor_article(article, notes, article_text(article))
         report.extend(problems)
         view = render_view(env, config, item)
-        files = article_files(env, config, view)
-        stored = [(path, FileStore(Path(store)).put(text) if store else "") for path, text in files]
-        return ArticleResult(slug, stored, edition_parts(env, config, view),
-                             article_search_records(config, view), report.diagnostics)
+        cache = ResultCache(Path(root), writable=key is not None)
+        stored = [(path, cache.files.put(text) if cache.writable else "")
+                  for path, text in article_files(env, config, view)]
+        result = ArticleResult(slug, stored, edition_parts(env, config, view),
+                               article_search_records(config, view), report.diagnostics)
+        if key:
+            cache.put(key, result)
+        return result
     except UserError as error:
         return ArticleResult(slug, [], None, [], report.diagnostics + error.diagnostics)

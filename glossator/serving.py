@@ -108,7 +108,7 @@ class Preview:
             return
         for slug in slugs:
             self.results[slug] = render_article((str(self.root), config.base_url, slug, self.live_reload,
-                                                 self.edition, str(self.cache.files.folder)))
+                                                 self.edition, ""))
         problems = self._diagnostics()
         if any(d.severity == "error" for d in problems):
             raise UserError(sorted(problems, key=lambda d: d.sort_key))
