@@ -21,7 +21,7 @@ from .output import EditionParts
 from .search import SearchRecord
 
 CACHE_DIR = ".glossator-cache"
-DEPENDENCIES = ("jinja2", "markdown", "pyyaml", "nh3", "jsonschema", "rapidfuzz")
+DEPENDENCIES = ("jinja2", "markdown", "pyyaml", "nh3", "jsonschema", "fastjsonschema", "rapidfuzz")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 import yaml
 
@@ -179,6 +180,14 @@ def load_schema(name: str) -> dict[str, Any]:
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
+@cache
+def fast_check(name: str):
+    """The schema compiled to Python by fastjsonschema: a hundred times quicker than jsonschema
+    at saying yes, which is the answer for nearly every one of 150,000 notes; jsonschema then
+    explains the rare no, field by field."""
+    return fastjsonschema.compile(load_schema(name), use_default=False)
+
+
 def validate(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
     """Check a document against its schema; one diagnostic per problem, at the field's line."""
     schema = load_schema(schema_name)
@@ -186,6 +195,11 @@ def validate(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
         line, col = doc.position()
         return [Diagnostic(doc.path, line, col, "expected a mapping of fields (`name: value`)",
                            "write one field per line, such as `title: ...`")]
+    try:
+        fast_check(schema_name)(doc.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     return [_schema_diagnostic(doc, schema, error) for error in errors]

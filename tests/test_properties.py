@@ -107,3 +107,47 @@ def test_random_bytes_as_site_yaml_never_crash_the_check(scratch, data):
         pass
     finally:
         site.write_bytes(original)
+
+
+def schema_documents(name: str):
+    """Documents near the schema: its own field names (and a stranger), with values of any
+    JSON type, including lists of mappings like sources and note types."""
+    from glossator.yamldoc import load_schema
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=12),
+                        st.sampled_from(["https://example.org/a", "javascript:x", "2026-11-28", "/repo/",
+                                         "context", "commenting", "en", ""]))
+    values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                             st.dictionaries(st.sampled_from(
+                                                                 ["title", "url", "id", "label", "x"]), inner,
+                                                                 max_size=3)), max_leaves=6)
+    fields = sorted(load_schema(name)["properties"]) + ["stranger"]
+    valid = {"note": {"type": "context", "quote": "q", "author": "A"}, "article": {"title": "T"},
+             "site": {"title": "T"}}[name]
+    changes = st.dictionaries(st.sampled_from(fields), values, max_size=3)
+    return st.builds(lambda extra, dropped: {k: v for k, v in {**valid, **extra}.items() if k not in dropped},
+                     changes, st.sets(st.sampled_from(fields), max_size=1))
+
+
+@pytest.mark.parametrize("name", ["note", "article", "site"])
+def test_the_fast_schema_check_agrees_with_jsonschema(name):
+    import jsonschema
+
+    from glossator.yamldoc import fast_check, load_schema
+
+    reference = jsonschema.Draft202012Validator(load_schema(name))
+    verdicts = set()
+
+    @settings(max_examples=400, deadline=None)
+    @given(schema_documents(name))
+    def agree(document):
+        try:
+            fast_check(name)(document)
+            fast = True
+        except Exception:  # fastjsonschema's JsonSchemaException
+            fast = False
+        assert fast == reference.is_valid(document)
+        verdicts.add(fast)
+
+    agree()
+    assert verdicts == {True, False}, "the documents include both valid and invalid ones"
