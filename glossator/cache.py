@@ -33,8 +33,10 @@ class ArticleResult:
     slug: str
     files: list[tuple[str, str]]
     parts: EditionParts | None
-    records: list[SearchRecord]
+    records_digest: str  # the search records stay in the cache until the index needs them
+    record_count: int
     diagnostics: list[Diagnostic]
+    key: str = ""  # the cache key, where the records are
 
 
 def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
@@ -146,21 +148,28 @@ class ResultCache:
             return None
         try:
             data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            result = _result(data)
+            result = _result(data, key)
             if all(self.files.path(digest).is_file() for _, digest in result.files):
                 return result
         except (OSError, ValueError, KeyError, TypeError):
             pass
         return None  # missing or corrupt: render again
 
-    def put(self, key: str, result: ArticleResult) -> None:
-        """Store a result (workers store their own, in parallel); never one with errors."""
+    def put(self, key: str, result: ArticleResult, records: list[SearchRecord]) -> None:
+        """Store a result and its search records (workers store their own, in parallel);
+        never one with errors."""
         if not self.writable or result.parts is None or any(d.severity == "error" for d in result.diagnostics):
             return
+        _write_json(self._entry(key).with_suffix(".records.json"), [vars(record) for record in records])
         _write_json(self._entry(key), {
             "slug": result.slug, "files": result.files, "parts": vars(result.parts),
-            "records": [vars(record) for record in result.records],
+            "records_digest": result.records_digest, "record_count": result.record_count,
             "diagnostics": [vars(diagnostic) for diagnostic in result.diagnostics]})
+
+    def records(self, key: str) -> list[SearchRecord]:
+        """The search records stored with a result."""
+        data = json.loads(self._entry(key).with_suffix(".records.json").read_text(encoding="utf-8"))
+        return [SearchRecord(**record) for record in data]
 
     def last_build(self, output: Path) -> dict:
         """What the last successful build into `output` was made from, or {}."""
@@ -191,7 +200,7 @@ def _write_json(target: Path, data) -> None:
     os.replace(temporary, target)
 
 
-def _result(data: dict) -> ArticleResult:
+def _result(data: dict, key: str) -> ArticleResult:
     parts = data["parts"]
     return ArticleResult(
         slug=data["slug"],
@@ -200,6 +209,8 @@ def _result(data: dict) -> ArticleResult:
                            tuple(tuple(note) for note in parts["notes"]), tuple(parts["feed_entry"]),
                            tuple(tuple(entry) for entry in parts["note_feed_entries"]), parts["sitemap_entry"])
         if parts else None,
-        records=[SearchRecord(**record) for record in data["records"]],
+        records_digest=data["records_digest"],
+        record_count=data["record_count"],
         diagnostics=[Diagnostic(**diagnostic) for diagnostic in data["diagnostics"]],
+        key=key,
     )

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 from urllib.parse import urlencode
 
 import jinja2
@@ -20,7 +20,7 @@ from .anchoring import AnnotatedArticle
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
 from .rendering import Highlight, mark_section, render_note_markdown
-from .search import SearchRecord, plain_text, reuse_or_write_index
+from .search import SearchRecord, SearchShard, plain_text, write_shards
 from .syndication import (FeedEntry, article_plain_text, atom_entry, atom_feed, news_article_jsonld, robots,
                           sitemap, sitemap_entry, w3c_datetime, web_annotations)
 
@@ -255,7 +255,8 @@ def edition_parts(env: jinja2.Environment, config: SiteConfig, view: ArticleView
     )
 
 
-def render_edition(env: jinja2.Environment, config: SiteConfig, parts: list[EditionParts]) -> list[tuple[str, str]]:
+def render_edition(env: jinja2.Environment, config: SiteConfig, parts: list[EditionParts],
+                   search_bundles: list[str]) -> list[tuple[str, str]]:
     """The edition-wide files, newest article first: index, notes, errata, contributors,
     search, 404, feeds, sitemap."""
     parts = sorted(parts, key=lambda p: (p.date, p.slug), reverse=True)
@@ -276,7 +277,8 @@ def render_edition(env: jinja2.Environment, config: SiteConfig, parts: list[Edit
                 entries=Markup("".join(by_type.get("correction", []))))),
             ("contributors/index.html", env.get_template("contributors.html").render(
                 contributors=[(name, len(by_author[name]), Markup("".join(by_author[name]))) for name in authors])),
-            ("search/index.html", env.get_template("search.html").render()),
+            ("search/index.html", env.get_template("search.html").render(
+                bundles=[config.url(f"{bundle}/") for bundle in search_bundles])),
             ("404.html", env.get_template("404.html").render()),
         ]
     latest = max((p.date for p in parts), default="")
@@ -326,7 +328,8 @@ def _theme_path(config: SiteConfig, filename: str | None) -> str:
 
 
 def publish(config: SiteConfig, output: Path, stored: list[tuple[str, str]], store: FileStore,
-            files: list[tuple[str, str]], records: list[SearchRecord]) -> tuple[int, float | None]:
+            files: list[tuple[str, str]], shards: list[SearchShard],
+            records_of: Callable[[int], list[SearchRecord]]) -> tuple[int, float | None]:
     """Put the stored article files (linked from the file store), the other files, the theme's
     static files and the search index into a staging folder beside `output`, then swap it in;
     on any failure the previous site stays as it was. Returns the number of HTML pages and the
@@ -347,7 +350,7 @@ def publish(config: SiteConfig, output: Path, stored: list[tuple[str, str]], sto
         static = config.theme_dir / "static"
         if static.is_dir():
             shutil.copytree(static, staging / "static", dirs_exist_ok=True)
-        search_seconds = reuse_or_write_index(records, staging, config.language, previous=output)
+        search_seconds = write_shards(shards, records_of, staging, config.language, previous=output)
         staging.chmod(0o755)
         _swap(staging, output)
     except BaseException:

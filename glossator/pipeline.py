@@ -17,13 +17,14 @@ from pathlib import Path
 
 from .anchoring import AnnotatedArticle, anchor_article
 from .articles import article_paths, load_article, load_articles
-from .cache import ArticleResult, FileStore, ResultCache, article_key, edition_key
+from .cache import ArticleResult, ResultCache, article_key, edition_key
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .notes import Note, load_notes, load_notes_of, note_files
 from .output import (article_files, article_search_records, check_output_folder, edition_parts,
                      make_environment, publish, remove_leftovers, render_edition, render_view)
 from .rendering import article_text
+from .search import plan_shards, records_digest
 
 # Below this many articles to render, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 8
@@ -78,7 +79,7 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
         return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], None, up_to_date=True)
     report, results = render_articles(config, cache, plan, progress=progress)
     stop_on_problems(report, strict)
-    pages, search_seconds = publish_site(config, make_environment(config), output, results, cache.files)
+    pages, search_seconds = publish_site(config, make_environment(config), output, results, cache)
     cache.record_build(output, {"stamp": stamp, "folder": _folder_identity(output), "pages": pages,
                                 "warnings": [vars(d) for d in report.sorted()]})
     return Built(report, pages, search_seconds)
@@ -95,14 +96,16 @@ def _same_folder(folder: Path, identity: list[int] | None) -> bool:
 
 
 def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult],
-                 store: FileStore) -> tuple[int, float | None]:
-    """Write the articles' files, the edition-wide pages and the search index; returns the
-    number of pages and the seconds spent indexing."""
+                 cache: ResultCache) -> tuple[int, float | None]:
+    """Write the articles' files, the edition-wide pages and the search index (its records
+    read back from the cache); returns the number of pages and the seconds spent indexing."""
     results = sorted((r for r in results if r.parts), key=lambda r: (r.parts.date, r.slug), reverse=True)
+    shards = plan_shards([(r.slug, r.records_digest, r.record_count) for r in results], config.language)
     stored = [file for result in results for file in result.files]
-    edition_files = render_edition(env, config, [result.parts for result in results])
-    return publish(config, output, stored, store, edition_files,
-                   [record for result in results for record in result.records])
+    edition_files = render_edition(env, config, [result.parts for result in results],
+                                   [shard.bundle for shard in shards])
+    return publish(config, output, stored, cache.files, edition_files, shards,
+                   lambda position: cache.records(results[position].key))
 
 
 def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
@@ -113,7 +116,7 @@ def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
     report, results = render_articles(config, cache, plan_articles(config, cache))
     stop_on_problems(report, strict)
     parts = [result.parts for result in results]
-    render_edition(make_environment(config), config, parts)
+    render_edition(make_environment(config), config, parts, ["pagefind"])
     return len(parts), sum(len(part.notes) for part in parts), report
 
 
@@ -207,17 +210,18 @@ def render_article(job: tuple[str, str | None, str, str, str, str | None]) -> Ar
         article = load_article(config.content_dir / f"{slug}.md", f"content/{slug}.md", report)
         notes = load_notes_of(config, slug, report)
         if article is None:
-            return ArticleResult(slug, [], None, [], report.diagnostics)
+            return ArticleResult(slug, [], None, "", 0, report.diagnostics)
         item, problems = anchor_article(article, notes, article_text(article))
         report.extend(problems)
         view = render_view(env, config, item)
         cache = ResultCache(Path(root), writable=key is not None)
         stored = [(path, cache.files.put(text) if cache.writable else "")
                   for path, text in article_files(env, config, view)]
-        result = ArticleResult(slug, stored, edition_parts(env, config, view),
-                               article_search_records(config, view), report.diagnostics)
+        records = article_search_records(config, view)
+        result = ArticleResult(slug, stored, edition_parts(env, config, view), records_digest(records),
+                               len(records), report.diagnostics, key or "")
         if key:
-            cache.put(key, result)
+            cache.put(key, result, records)
         return result
     except UserError as error:
-        return ArticleResult(slug, [], None, [], report.diagnostics + error.diagnostics)
+        return ArticleResult(slug, [], None, "", 0, report.diagnostics + error.diagnostics)

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -37,33 +38,76 @@ def plain_text(fragment: str) -> str:
 
 
 KEY_FILE = ".glossator-index-key"
+SHARD_RECORDS = 8_000  # Pagefind needs about 20 kB of memory per record while indexing
 
 
-def records_key(records: list[SearchRecord], language: str) -> str:
-    """A hash of everything the index is made from."""
-    digest = hashlib.sha256(f"{language} pagefind {metadata.version('pagefind_bin')}".encode())
+def records_digest(records: list[SearchRecord]) -> str:
+    """A hash of one article's records, which the build keeps instead of the records."""
+    digest = hashlib.sha256()
     for record in records:
         digest.update(b"\0".join(value.encode() for value in (record.url, record.title, record.content)) + b"\1")
     return digest.hexdigest()
 
 
-def reuse_or_write_index(records: list[SearchRecord], site: Path, language: str, previous: Path) -> float | None:
-    """Link the previous site's bundle into `site` when it was made from the same records
-    (returns None); otherwise index anew and return the seconds it took. Indexing 16,000
-    records takes seconds, linking a fraction of that."""
-    key = records_key(records, language)
-    old = previous / BUNDLE
-    if (old / KEY_FILE).is_file() and (old / KEY_FILE).read_text(encoding="utf-8") == key:
-        shutil.copytree(old, site / BUNDLE, copy_function=os.link)
-        return None
-    started = time.perf_counter()
-    write_search_index(records, site, language)
-    (site / BUNDLE / KEY_FILE).write_text(key, encoding="utf-8")
-    return time.perf_counter() - started
+@dataclass(frozen=True)
+class SearchShard:
+    """One Pagefind bundle, made from the records of some articles: an edition's index is
+    split so that indexing never holds more than about SHARD_RECORDS records in memory, and an
+    edit re-indexes only its article's shard. The search page merges the bundles."""
+
+    bundle: str  # folder in the site: pagefind, pagefind-2, ...
+    articles: tuple[int, ...]  # positions in the build's list of articles
+    key: str
 
 
-def write_search_index(records: list[SearchRecord], site: Path, language: str) -> None:
-    """Write the Pagefind bundle into `site/pagefind/`.
+def plan_shards(articles: list[tuple[str, str, int]], language: str) -> list[SearchShard]:
+    """Shards for (slug, records digest, record count) of each article; an article's shard
+    depends on its slug only, so that an edit changes one shard."""
+    total = sum(count for _, _, count in articles)
+    count = max(1, -(-total // SHARD_RECORDS))
+    members: list[list[int]] = [[] for _ in range(count)]
+    for position, (slug, _, _) in enumerate(articles):
+        members[int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % count].append(position)
+    version = metadata.version("pagefind_bin")
+    shards = []
+    for number, positions in enumerate(member for member in members if member or member is members[0]):
+        digest = hashlib.sha256(f"{language} pagefind {version} {number}/{count}".encode())
+        for position in positions:
+            digest.update(f"{articles[position][0]} {articles[position][1]}\n".encode())
+        shards.append(SearchShard(BUNDLE if number == 0 else f"{BUNDLE}-{number + 1}", tuple(positions),
+                                  digest.hexdigest()))
+    return shards
+
+
+def bundles_in(site: Path) -> list[str]:
+    """The search bundles of a built site, in shard order (pagefind, pagefind-2, ...)."""
+    def number(name: str) -> int:
+        return int(name.removeprefix(f"{BUNDLE}-")) if name != BUNDLE else 1
+
+    found = [p.name for p in site.glob(f"{BUNDLE}*") if re.fullmatch(rf"{BUNDLE}(-\d+)?", p.name)]
+    return sorted(found, key=number)
+
+
+def write_shards(shards: list[SearchShard], records_of: Callable[[int], list[SearchRecord]], site: Path,
+                 language: str, previous: Path) -> float | None:
+    """Each shard's bundle in `site`: linked from the previous site when it was made from the
+    same records, else indexed anew. Returns the seconds spent indexing (None: all reused)."""
+    seconds = None
+    for shard in shards:
+        old = previous / shard.bundle
+        if (old / KEY_FILE).is_file() and (old / KEY_FILE).read_text(encoding="utf-8") == shard.key:
+            shutil.copytree(old, site / shard.bundle, copy_function=os.link)
+            continue
+        started = time.perf_counter()
+        records = (record for position in shard.articles for record in records_of(position))
+        write_search_index(records, site / shard.bundle, language)
+        (site / shard.bundle / KEY_FILE).write_text(shard.key, encoding="utf-8")
+        seconds = (seconds or 0.0) + time.perf_counter() - started
+    return seconds
+
+
+def write_search_index(records: Iterable[SearchRecord], bundle: Path, language: str) -> None:
+    """Write a Pagefind bundle into the folder `bundle`.
 
     Each record becomes a small page in a temporary folder that carries its own result URL
     (`data-pagefind-meta="url:..."`), and Pagefind's own program indexes the folder in one run.
@@ -75,7 +119,7 @@ def write_search_index(records: list[SearchRecord], site: Path, language: str) -
         for number, record in enumerate(records):
             page = Path(source) / f"{number:06d}.html"
             page.write_text(_stub_page(record, language), encoding="utf-8")
-        command = [str(get_executable()), "--site", source, "--output-path", str(site / BUNDLE),
+        command = [str(get_executable()), "--site", source, "--output-path", str(bundle),
                    "--force-language", language, "--quiet"]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=600)

@@ -17,6 +17,7 @@ from .cache import ArticleResult, FileStore, ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
 from .output import make_environment, render_edition
+from .search import bundles_in
 from .pipeline import plan_articles, publish_site, render_article, render_articles, stop_on_problems
 
 WATCHED = ("content", "annotations", "themes", "site.yaml")
@@ -92,7 +93,7 @@ class Preview:
         report, results = render_articles(config, self.cache, plan, live_reload=self.live_reload)
         stop_on_problems(report, strict=False)
         self.env = make_environment(config, self.live_reload)
-        publish_site(config, self.env, self.output, results, self.cache.files)
+        publish_site(config, self.env, self.output, results, self.cache)
         article_problems = {id(d) for result in results for d in result.diagnostics}
         self.general = [d for d in report.diagnostics if id(d) not in article_problems]
         self.results = {result.slug: result for result in results}
@@ -114,7 +115,8 @@ class Preview:
             raise UserError(sorted(problems, key=lambda d: d.sort_key))
         for slug in slugs:
             place_in_site(self.output, self.results[slug].files, self.cache.files)
-        write_in_place(self.output, render_edition(self.env, config, [r.parts for r in self.results.values()]))
+        edition = render_edition(self.env, config, [r.parts for r in self.results.values()], bundles_in(self.output))
+        write_in_place(self.output, edition)
 
 
 def _slug_of(path: str) -> str:

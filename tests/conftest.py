@@ -89,8 +89,13 @@ def serve_built(root: Path, *build_args: str, prefix: str = "/"):
     `prefix`; yields nothing outside it, as a project site on GitHub Pages."""
     result = run_cli("build", *build_args, cwd=root)
     assert result.code == 0, result.stderr
+    return serve_folder(root / "_site", prefix)
+
+
+def serve_folder(site: Path, prefix: str = "/"):
+    """Serve a built site on a free port of 127.0.0.1 under `prefix`; returns (server, address)."""
     handler_class = type("Handler", (_SubpathHandler,), {"prefix": prefix})
-    handler = functools.partial(handler_class, directory=str(root / "_site"))
+    handler = functools.partial(handler_class, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"

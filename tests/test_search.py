@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, serve_folder
 
 
 def test_a_word_only_in_a_note_finds_the_note_under_the_subpath(browser, demo_under_subpath):
@@ -29,3 +29,42 @@ def test_without_javascript_the_search_page_says_so_and_links_to_the_notes(brows
     assert "Search needs JavaScript" in page.locator("main").inner_text()
     assert page.locator("main a", has_text="notes page").get_attribute("href") == "/glossator-demo/notes/"
     context.close()
+
+
+def test_a_sharded_index_finds_records_in_every_shard(browser, tmp_path, monkeypatch):
+    """A large edition's index is split in shards (here, of 30 records) that the search page
+    merges: a word found in one article only is found whichever shard holds it."""
+    from bench.generate import generate
+    from glossator import search
+    from glossator.pipeline import build
+
+    edition = generate(6, tmp_path / "edition")
+    monkeypatch.setattr(search, "SHARD_RECORDS", 30)
+    build(edition, edition / "_site")
+    bundles = search.bundles_in(edition / "_site")
+    assert len(bundles) >= 3 and bundles[0] == "pagefind"
+    server, address = serve_folder(edition / "_site")
+    try:
+        page = browser.new_context().new_page()
+        page.goto(f"{address}/search/")
+        for number in range(6):
+            page.locator(".pagefind-ui__search-input").fill(f"a{number:05d}-9")
+            page.locator(f".pagefind-ui__result-link[href='/story-{number:05d}/']").first.wait_for(timeout=10_000)
+        page.context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_edit_changes_one_shard_and_shards_stay_under_their_size(monkeypatch):
+    from glossator import search
+
+    monkeypatch.setattr(search, "SHARD_RECORDS", 100)
+    articles = [(f"story-{n:04d}", f"digest-{n}", 16) for n in range(200)]
+    before = search.plan_shards(articles, "en")
+    articles[57] = ("story-0057", "edited", 16)
+    after = search.plan_shards(articles, "en")
+    assert [s.bundle for s in before] == [s.bundle for s in after]
+    assert sum(a.key != b.key for a, b in zip(before, after)) == 1
+    assert sorted(p for s in after for p in s.articles) == list(range(200))
+    assert max(len(s.articles) * 16 for s in after) < 2.5 * 100, "hashing spreads articles evenly enough"
