@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostic
-from .output import EditionParts
+from .edition import EditionParts
 from .search import SearchRecord
 
 CACHE_DIR = ".glossator-cache"

@@ -10,19 +10,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from urllib.parse import urlencode
 
 import jinja2
-from markupsafe import Markup
 
 from .anchoring import AnnotatedArticle
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
 from .rendering import Highlight, mark_section, render_note_markdown
 from .search import SearchRecord, SearchShard, plain_text, write_shards
-from .syndication import (FeedEntry, article_plain_text, atom_entry, atom_feed, news_article_jsonld, robots,
-                          sitemap, sitemap_entry, w3c_datetime, web_annotations)
+from .syndication import article_plain_text, news_article_jsonld, web_annotations
 
 if TYPE_CHECKING:
     from .cache import FileStore  # cache.py imports this module
@@ -223,78 +221,6 @@ def render_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArti
         return article_view(env, config, item)
 
 
-@dataclass(frozen=True)
-class EditionParts:
-    """One article's share of the edition-wide pages (index, notes, errata, contributors,
-    feeds, sitemap), rendered once: the preview re-renders only the article that changed and
-    joins the rest."""
-
-    slug: str
-    date: str
-    index_item: str
-    notes: tuple[tuple[str, str, str, str], ...]  # (type, author, entry for lists, item for credits)
-    feed_entry: tuple[str, str]
-    note_feed_entries: tuple[tuple[str, str], ...]
-    sitemap_entry: str
-
-
-def edition_parts(env: jinja2.Environment, config: SiteConfig, view: ArticleView) -> EditionParts:
-    article = view.article
-    with template_errors(config):
-        entry, credit = env.get_template("partials/note-entry.html"), env.get_template("partials/note-credit.html")
-        notes = tuple((n.type, n.author, entry.render(note=n), credit.render(note=n)) for n in view.notes)
-        index_item = env.get_template("partials/article-item.html").render(view=view)
-    return EditionParts(
-        article.slug, article.date, index_item, notes,
-        atom_entry(config, FeedEntry(f"{article.slug}/", article.title, w3c_datetime(article.date),
-                                     article.authors, summary=" ".join(article.highlights))),
-        tuple(atom_entry(config, FeedEntry(f"{n.article_slug}/#note-{n.id}",
-                                           f"{n.label} {n.number} on \u201c{n.article_title}\u201d",
-                                           w3c_datetime(n.date), (n.author,), html=n.html)) for n in view.notes),
-        sitemap_entry(config, f"{article.slug}/", article.date),
-    )
-
-
-def render_edition(env: jinja2.Environment, config: SiteConfig, parts: list[EditionParts],
-                   search_bundles: list[str]) -> list[tuple[str, str]]:
-    """The edition-wide files, newest article first: index, notes, errata, contributors,
-    search, 404, feeds, sitemap."""
-    parts = sorted(parts, key=lambda p: (p.date, p.slug), reverse=True)
-    notes = [note for part in parts for note in part.notes]
-    by_type: dict[str, list[str]] = {}
-    by_author: dict[str, list[str]] = {}
-    for note_type, author, entry, credit in notes:
-        by_type.setdefault(note_type, []).append(entry)
-        by_author.setdefault(author, []).append(credit)
-    authors = sorted(by_author, key=lambda name: (name.lstrip("@").lower(), name))
-    # Fragments are joined before they reach the templates: one Markup each, not thousands.
-    groups = {kind: (len(entries), Markup("".join(entries))) for kind, entries in by_type.items()}
-    with template_errors(config):
-        files = [
-            ("index.html", env.get_template("index.html").render(items=Markup("".join(p.index_item for p in parts)))),
-            ("notes/index.html", env.get_template("notes.html").render(groups=groups, total=len(notes))),
-            ("errata/index.html", env.get_template("errata.html").render(
-                entries=Markup("".join(by_type.get("correction", []))))),
-            ("contributors/index.html", env.get_template("contributors.html").render(
-                contributors=[(name, len(by_author[name]), Markup("".join(by_author[name]))) for name in authors])),
-            ("search/index.html", env.get_template("search.html").render(
-                bundles=[config.url(f"{bundle}/") for bundle in search_bundles])),
-            ("404.html", env.get_template("404.html").render()),
-        ]
-    latest = max((p.date for p in parts), default="")
-    static_pages = [("", latest), ("notes/", ""), ("errata/", ""), ("contributors/", ""), ("search/", "")]
-    files += [
-        ("feed.xml", atom_feed(config, config.title, "feed.xml", [p.feed_entry for p in parts])),
-        ("notes.xml", atom_feed(config, f"{config.title}: notes", "notes.xml",
-                                [e for p in parts for e in p.note_feed_entries])),
-        ("sitemap.xml", sitemap([sitemap_entry(config, path, date) for path, date in static_pages]
-                                + [p.sitemap_entry for p in parts])),
-        ("robots.txt", robots(config)),
-        (".nojekyll", ""),
-    ]
-    return files
-
-
 def article_files(env: jinja2.Environment, config: SiteConfig, view: ArticleView) -> list[tuple[str, str]]:
     """One article's page, its pairing stylesheet, its W3C export and its plain text."""
     slug = view.article.slug
@@ -328,7 +254,7 @@ def _theme_path(config: SiteConfig, filename: str | None) -> str:
 
 
 def publish(config: SiteConfig, output: Path, stored: list[tuple[str, str]], store: FileStore,
-            files: list[tuple[str, str]], shards: list[SearchShard],
+            files: Iterable[tuple[str, str]], shards: list[SearchShard],
             records_of: Callable[[int], list[SearchRecord]]) -> tuple[int, float | None]:
     """Put the stored article files (linked from the file store), the other files, the theme's
     static files and the search index into a staging folder beside `output`, then swap it in;
@@ -343,10 +269,12 @@ def publish(config: SiteConfig, output: Path, stored: list[tuple[str, str]], sto
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             store.place(digest, target)
-        for relative, text in files:
+        pages = sum(1 for relative, _ in stored if relative.endswith(".html"))
+        for relative, text in files:  # written one by one, as they are rendered
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", newline="\n")
+            pages += relative.endswith(".html")
         static = config.theme_dir / "static"
         if static.is_dir():
             shutil.copytree(static, staging / "static", dirs_exist_ok=True)
@@ -356,7 +284,6 @@ def publish(config: SiteConfig, output: Path, stored: list[tuple[str, str]], sto
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    pages = sum(1 for relative, _ in [*stored, *files] if relative.endswith(".html"))
     return pages, search_seconds
 
 

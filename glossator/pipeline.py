@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,8 +21,9 @@ from .cache import ArticleResult, ResultCache, article_key, edition_key
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .notes import Note, load_notes, load_notes_of, note_files
-from .output import (article_files, article_search_records, check_output_folder, edition_parts,
-                     make_environment, publish, remove_leftovers, render_edition, render_view)
+from .edition import Spool, edition_parts, render_edition, spool_parts
+from .output import (article_files, article_search_records, check_output_folder, make_environment, publish,
+                     remove_leftovers, render_view)
 from .rendering import article_text
 from .search import plan_shards, records_digest
 
@@ -77,9 +78,10 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
     last = cache.last_build(output)
     if use_cache and not plan.report.errors and last.get("stamp") == stamp and _same_folder(output, last.get("folder")):
         return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], None, up_to_date=True)
-    report, results = render_articles(config, cache, plan, progress=progress)
+    spool = Spool()
+    report, results = render_articles(config, cache, plan, spool, progress=progress)
     stop_on_problems(report, strict)
-    pages, search_seconds = publish_site(config, make_environment(config), output, results, cache)
+    pages, search_seconds = publish_site(config, make_environment(config), output, results, cache, spool)
     cache.record_build(output, {"stamp": stamp, "folder": _folder_identity(output), "pages": pages,
                                 "warnings": [vars(d) for d in report.sorted()]})
     return Built(report, pages, search_seconds)
@@ -95,14 +97,14 @@ def _same_folder(folder: Path, identity: list[int] | None) -> bool:
     return folder.is_dir() and _folder_identity(folder) == identity
 
 
-def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult],
-                 cache: ResultCache) -> tuple[int, float | None]:
+def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult], cache: ResultCache,
+                 spool: Spool) -> tuple[int, float | None]:
     """Write the articles' files, the edition-wide pages and the search index (its records
     read back from the cache); returns the number of pages and the seconds spent indexing."""
     results = sorted((r for r in results if r.parts), key=lambda r: (r.parts.date, r.slug), reverse=True)
     shards = plan_shards([(r.slug, r.records_digest, r.record_count) for r in results], config.language)
     stored = [file for result in results for file in result.files]
-    edition_files = render_edition(env, config, [result.parts for result in results],
+    edition_files = render_edition(env, config, [result.parts for result in results], spool,
                                    [shard.bundle for shard in shards])
     return publish(config, output, stored, cache.files, edition_files, shards,
                    lambda position: cache.records(results[position].key))
@@ -113,10 +115,12 @@ def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
     only read). Returns the numbers of articles and of anchored notes, and the report."""
     config = load_config(root)
     cache = ResultCache(root, writable=False)
-    report, results = render_articles(config, cache, plan_articles(config, cache))
+    spool = Spool()
+    report, results = render_articles(config, cache, plan_articles(config, cache), spool)
     stop_on_problems(report, strict)
     parts = [result.parts for result in results]
-    render_edition(make_environment(config), config, parts, ["pagefind"])
+    for _ in render_edition(make_environment(config), config, parts, spool, ["pagefind"]):
+        pass  # rendered for the templates' errors, not written
     return len(parts), sum(len(part.notes) for part in parts), report
 
 
@@ -156,20 +160,29 @@ def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "")
 Progress = Callable[[int, int], None]  # (articles done, articles in all)
 
 
-def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, live_reload: str = "",
+def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: Spool, live_reload: str = "",
                     progress: Progress | None = None) -> tuple[Report, list[ArticleResult]]:
-    """Every article's result, from the cache or rendered, in file-name order, with all
-    problems in one report. `live_reload` is for the preview's pages only."""
+    """Every article's result, from the cache or rendered, in file-name order, with its share
+    of the edition pages moved to `spool` as it arrives, and all problems in one report.
+    `live_reload` is for the preview's pages only."""
     report = Report(list(plan.report.diagnostics))
-    results: list[ArticleResult | None] = [cache.get(key) for key in plan.keys]
+    results: list[ArticleResult | None] = [None] * len(plan.keys)
+    for index, key in enumerate(plan.keys):
+        cached = cache.get(key)
+        results[index] = cached and spooled(cached, spool)
     missing = [index for index, result in enumerate(results) if result is None]
     jobs = [(str(config.root), config.base_url, plan.slugs[index], live_reload, plan.edition,
              plan.keys[index] if cache.writable else None) for index in missing]
     for index, result in zip(missing, _run(jobs, progress)):
-        results[index] = result
+        results[index] = spooled(result, spool)
     for result in results:
         report.extend(result.diagnostics)
     return report, results
+
+
+def spooled(result: ArticleResult, spool: Spool) -> ArticleResult:
+    """The result with its share of the edition pages moved out of memory, into the spool."""
+    return replace(result, parts=spool_parts(result.parts, spool)) if result.parts else result
 
 
 def _run(jobs: list[tuple], progress: Progress | None) -> Iterator[ArticleResult]:

@@ -10,15 +10,17 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 
 from .cache import ArticleResult, FileStore, ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
-from .output import make_environment, render_edition
+from .edition import Spool, render_edition
+from .output import make_environment
 from .search import bundles_in
-from .pipeline import plan_articles, publish_site, render_article, render_articles, stop_on_problems
+from .pipeline import plan_articles, publish_site, render_article, render_articles, spooled, stop_on_problems
 
 WATCHED = ("content", "annotations", "themes", "site.yaml")
 BANNER_START, BANNER_END = "<!-- glossator: build errors -->", "<!-- /glossator: build errors -->"
@@ -39,6 +41,7 @@ class Preview:
         self.showing_errors = False
         self.sources: dict[str, int] = {}
         self.cache = ResultCache(root)
+        self.spool = Spool()
 
     def rebuild(self, paths: list[str] | None = None) -> list[Diagnostic]:
         """Rebuild after whatever changed since the last call (the watcher may name the changed
@@ -90,10 +93,11 @@ class Preview:
         config = load_config(self.root, self.base_path())
         self.cache = ResultCache(self.root)
         plan = plan_articles(config, self.cache, live_reload=self.live_reload)
-        report, results = render_articles(config, self.cache, plan, live_reload=self.live_reload)
+        self.spool = Spool()
+        report, results = render_articles(config, self.cache, plan, self.spool, live_reload=self.live_reload)
         stop_on_problems(report, strict=False)
         self.env = make_environment(config, self.live_reload)
-        publish_site(config, self.env, self.output, results, self.cache)
+        publish_site(config, self.env, self.output, results, self.cache, self.spool)
         article_problems = {id(d) for result in results for d in result.diagnostics}
         self.general = [d for d in report.diagnostics if id(d) not in article_problems]
         self.results = {result.slug: result for result in results}
@@ -108,15 +112,15 @@ class Preview:
             self._build_everything()  # an article was added or removed
             return
         for slug in slugs:
-            self.results[slug] = render_article((str(self.root), config.base_url, slug, self.live_reload,
-                                                 self.edition, ""))
+            self.results[slug] = spooled(render_article((str(self.root), config.base_url, slug, self.live_reload,
+                                                         self.edition, "")), self.spool)
         problems = self._diagnostics()
         if any(d.severity == "error" for d in problems):
             raise UserError(sorted(problems, key=lambda d: d.sort_key))
         for slug in slugs:
             place_in_site(self.output, self.results[slug].files, self.cache.files)
-        edition = render_edition(self.env, config, [r.parts for r in self.results.values()], bundles_in(self.output))
-        write_in_place(self.output, edition)
+        write_in_place(self.output, render_edition(self.env, config, [r.parts for r in self.results.values()],
+                                                   self.spool, bundles_in(self.output)))
 
 
 def _slug_of(path: str) -> str:
@@ -149,7 +153,7 @@ def place_in_site(output: Path, stored: list[tuple[str, str]], store: FileStore)
         os.replace(temporary, target)
 
 
-def write_in_place(output: Path, files: list[tuple[str, str]]) -> None:
+def write_in_place(output: Path, files: Iterable[tuple[str, str]]) -> None:
     """Write changed files one by one, each through a temporary file and a rename."""
     for relative, text in files:
         target = output / relative

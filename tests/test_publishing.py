@@ -205,3 +205,32 @@ def test_feeds_carry_only_the_newest_entries():
     feed = atom_feed(config, "T", "feed.xml", entries)
     assert feed.count("<entry>") == FEED_ENTRIES < len(entries)
     assert "<entry>28</entry>" in feed and "<entry>1</entry>" not in feed
+
+
+def test_long_lists_are_split_into_linked_pages(tmp_path, monkeypatch):
+    """Index, notes, errata and contributors are paginated as Hugo and Jekyll do: each note is
+    on exactly one notes page, pages link to each other, and every link resolves."""
+    from bench.generate import generate
+    from glossator import edition as edition_pages
+    from glossator.pipeline import build as build_site
+
+    root = generate(12, tmp_path / "edition")
+    monkeypatch.setattr(edition_pages, "ARTICLES_PER_PAGE", 5)
+    monkeypatch.setattr(edition_pages, "NOTES_PER_PAGE", 40)
+    build_site(root, root / "_site", base_url="/repo/")
+    site = root / "_site"
+    assert sorted(p.relative_to(site).as_posix() for p in site.glob("page/*/index.html")) == \
+        ["page/2/index.html", "page/3/index.html"]
+    notes_pages = [site / "notes/index.html"] + sorted((site / "notes/page").glob("*/index.html"))
+    assert len(notes_pages) == 5  # 180 notes, 40 a page
+    entries = [re.findall(r'<li class="note-entry[^"]*" id="([^"]+)"', p.read_text()) for p in notes_pages]
+    every = [entry for page in entries for entry in page]
+    assert len(every) == len(set(every)) == 12 * 15
+    second = (site / "notes/page/2/index.html").read_text()
+    assert '<link rel="canonical" href="/repo/notes/page/2/">' in second
+    assert 'rel="prev" href="/repo/notes/"' in second and 'rel="next" href="/repo/notes/page/3/"' in second
+    for page in (p for p in site.rglob("*.html") if "pagefind" not in p.parts):
+        for link in parse_page(page).links:
+            target = resolve(site, "/repo/", page, link)
+            if target is not None:
+                assert target[0].is_file(), f"{link} in {page.relative_to(site)} leads nowhere"
