@@ -153,7 +153,10 @@ def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "")
     paths = article_paths(config, report)
     notes = note_files(config, [path.stem for path in paths], report)
     edition = edition_key(config.root, config.theme_dir, variant=f"{config.base_url} {live_reload}")
-    keys = [article_key(edition, path, notes[path.stem], cache.digests) for path in paths]
+    digests = cache.digests()
+    keys = [article_key(edition, path, notes[path.stem], digests) for path in paths]
+    if cache.writable:
+        digests.save()
     return Plan([path.stem for path in paths], keys, edition, report)
 
 

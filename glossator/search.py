@@ -38,7 +38,7 @@ def plain_text(fragment: str) -> str:
 
 
 KEY_FILE = ".glossator-index-key"
-SHARD_RECORDS = 8_000  # Pagefind needs about 20 kB of memory per record while indexing
+SHARD_RECORDS = 6_000  # Pagefind needs about 37 kB of memory per record while indexing
 
 
 def records_digest(records: list[SearchRecord]) -> str:
