@@ -160,16 +160,16 @@ class ResultCache:
         never one with errors."""
         if not self.writable or result.parts is None or any(d.severity == "error" for d in result.diagnostics):
             return
-        _write_json(self._entry(key).with_suffix(".records.json"), [vars(record) for record in records])
         _write_json(self._entry(key), {
             "slug": result.slug, "files": result.files, "parts": vars(result.parts),
             "records_digest": result.records_digest, "record_count": result.record_count,
-            "diagnostics": [vars(diagnostic) for diagnostic in result.diagnostics]})
+            "diagnostics": [vars(diagnostic) for diagnostic in result.diagnostics],
+            "records": [vars(record) for record in records]})
 
     def records(self, key: str) -> list[SearchRecord]:
-        """The search records stored with a result."""
-        data = json.loads(self._entry(key).with_suffix(".records.json").read_text(encoding="utf-8"))
-        return [SearchRecord(**record) for record in data]
+        """The search records stored with a result (read only when its search shard changed)."""
+        data = json.loads(self._entry(key).read_text(encoding="utf-8"))
+        return [SearchRecord(**record) for record in data["records"]]
 
     def last_build(self, output: Path) -> dict:
         """What the last successful build into `output` was made from, or {}."""
