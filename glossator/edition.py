@@ -65,12 +65,17 @@ class Spool:
         self.file = tempfile.TemporaryFile()
         self.end = 0
 
-    def put(self, text: str) -> Ref:
-        data = text.encode("utf-8")
-        self.file.seek(self.end)
-        self.file.write(data)
-        self.end += len(data)
-        return (self.end - len(data), len(data))
+    def put_all(self, texts: list[str]) -> list[Ref]:
+        """Append the texts in one write; returns where each one is."""
+        refs, chunks = [], []
+        for text in texts:
+            data = text.encode("utf-8")
+            refs.append((self.end, len(data)))
+            chunks.append(data)
+            self.end += len(data)
+        self.file.seek(0, 2)
+        self.file.write(b"".join(chunks))
+        return refs
 
     def get(self, ref: Ref) -> str:
         self.file.seek(ref[0])
@@ -95,14 +100,16 @@ class SpooledParts:
 
 
 def spool_parts(parts: EditionParts, spool: Spool) -> SpooledParts:
-    return SpooledParts(
-        parts.slug, parts.date, spool.put(parts.index_item),
-        tuple((sys.intern(kind), sys.intern(author), spool.put(entry), spool.put(credit))
-              for kind, author, entry, credit in parts.notes),
-        (parts.feed_entry[0], spool.put(parts.feed_entry[1])),
-        tuple((updated, spool.put(entry)) for updated, entry in parts.note_feed_entries),
-        spool.put(parts.sitemap_entry),
-    )
+    texts = [parts.index_item, parts.feed_entry[1], parts.sitemap_entry]
+    for _, _, entry, credit in parts.notes:
+        texts += [entry, credit]
+    texts += [entry for _, entry in parts.note_feed_entries]
+    refs = iter(spool.put_all(texts))
+    index_item, feed_entry, sitemap_entry = next(refs), next(refs), next(refs)
+    notes = tuple((sys.intern(kind), sys.intern(author), next(refs), next(refs)) for kind, author, _, _ in parts.notes)
+    note_feed_entries = tuple((updated, next(refs)) for updated, _ in parts.note_feed_entries)
+    return SpooledParts(parts.slug, parts.date, index_item, notes, (parts.feed_entry[0], feed_entry),
+                        note_feed_entries, sitemap_entry)
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,9 @@ def write_search_index(records: Iterable[SearchRecord], bundle: Path, language: 
     written file back through a pipe.)"""
     from pagefind_bin import get_executable
 
-    with tempfile.TemporaryDirectory(prefix="glossator-search-") as source:
+    # The pages go beside the bundle, on the site's disk: the system's temporary folder may be
+    # on a much slower one, and Pagefind reads every page back.
+    with tempfile.TemporaryDirectory(prefix=".search-pages-", dir=bundle.parent) as source:
         for number, record in enumerate(records):
             page = Path(source) / f"{number:06d}.html"
             page.write_text(_stub_page(record, language), encoding="utf-8")
