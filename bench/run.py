@@ -6,6 +6,7 @@ Pelican and MkDocs on the same articles (without notes) in the same run, with ra
 
     python bench/run.py                                  # 100, 1,000 and 10,000 articles
     python bench/run.py --sizes 1000 --peers             # beside the peers (installs them)
+    python bench/run.py --sizes 10000 --peers hugo jekyll   # beside some of them
     python bench/run.py --corpus /path/to/edition --peers   # an edition you made yourself
 
 An edition is a folder with content/, annotations/ and site.yaml (bench/generate.py writes
@@ -73,7 +74,8 @@ def append(path: Path, text: str) -> None:
 def scenarios(edition: Path) -> list[tuple[str, Callable[[int], None]]]:
     """(name, what to do before run number i) for each scenario, in the order they run."""
     slugs = sorted(p.stem for p in (edition / "content").glob("*.md"))
-    middle = slugs[len(slugs) // 2]
+    with_notes = [slug for slug in slugs if any((edition / "annotations" / slug).glob("*.md"))]
+    middle = with_notes[len(with_notes) // 2]  # an article in the middle that has notes
     note = sorted((edition / "annotations" / middle).glob("*.md"))[0]
     template = edition / "themes" / "default" / "templates" / "article.html"
     return [
@@ -101,9 +103,9 @@ def bench_glossator(edition: Path, size: int, runs: int) -> list[Row]:
     return rows
 
 
-def bench_peers(edition: Path, size: int, runs: int, workdir: Path) -> list[Row]:
+def bench_peers(edition: Path, size: int, runs: int, workdir: Path, names: list[str]) -> list[Row]:
     rows = []
-    for peer in PEERS:
+    for peer in (peer for peer in PEERS if not names or peer.name.lower() in names):
         project = workdir / f"{peer.name.lower()}-{size}"
         shutil.rmtree(project, ignore_errors=True)
         peer.prepare(edition, project)
@@ -155,14 +157,16 @@ def print_ratios(rows: list[Row]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--corpus", type=Path, nargs="+", help="editions to use instead of generated ones")
     parser.add_argument("--runs", type=int, default=3, help="runs per measure; the table shows medians")
-    parser.add_argument("--peers", action="store_true", help="also run Hugo, Jekyll, Pelican and MkDocs")
+    parser.add_argument("--peers", nargs="*", metavar="NAME",
+                        help="also run Hugo, Jekyll, Pelican and MkDocs (or the ones named)")
     parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
     args = parser.parse_args()
-    if args.peers:
+    peers = None if args.peers is None else [name.lower() for name in args.peers]
+    if peers is not None:
         install_peers()
         print("peers: " + "; ".join(f"{name} {version}" for name, version in peer_versions().items()))
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="glossator-bench-"))
@@ -172,8 +176,8 @@ def main() -> None:
     for source, size in sources:
         edition = prepare_edition(source, size, workdir)
         rows += bench_glossator(edition, size, args.runs)
-        if args.peers:
-            rows += bench_peers(edition, size, args.runs, workdir)
+        if peers is not None:
+            rows += bench_peers(edition, size, args.runs, workdir, peers)
         print_table([row for row in rows if row.size == size])
         print(flush=True)
     print_table(rows)
