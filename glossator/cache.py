@@ -20,6 +20,7 @@ from .edition import EditionParts
 from .search import SearchRecord
 
 CACHE_DIR = ".glossator-cache"
+CACHE_FORMAT = 2  # raised whenever what an entry holds changes, so old entries are not read
 DEPENDENCIES = ("jinja2", "markdown", "pyyaml", "nh3", "jsonschema", "fastjsonschema", "rapidfuzz")
 
 
@@ -42,7 +43,7 @@ def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
     """The hash of what every article's result depends on (`variant`: the base URL and the
     preview's live-reload address, which every page carries)."""
     digest = hashlib.sha256()
-    digest.update(f"glossator {__version__} {variant}\n".encode())
+    digest.update(f"glossator {__version__} cache {CACHE_FORMAT} {variant}\n".encode())
     for name in DEPENDENCIES:
         try:
             digest.update(f"{name} {metadata.version(name)}\n".encode())
@@ -62,7 +63,7 @@ class FileDigests:
 
     def __init__(self, folder: Path, enabled: bool):
         self.file = folder / "digests.json"
-        self.known: dict[str, list] = {}
+        self.known: dict[str, str] = {}  # path -> "size mtime inode sha256", one string is quick to save
         self.changed = False
         if enabled:
             try:
@@ -73,13 +74,13 @@ class FileDigests:
     def digest(self, path: str | Path) -> str:
         name = str(path)
         stat = os.stat(name)
-        signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        signature = f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino} "
         known = self.known.get(name)
-        if known is not None and known[:3] == signature:
-            return known[3]
+        if isinstance(known, str) and known.startswith(signature):
+            return known[len(signature):]
         with open(name, "rb") as stream:
             value = hashlib.sha256(stream.read()).hexdigest()
-        self.known[name] = [*signature, value]
+        self.known[name] = signature + value
         self.changed = True
         return value
 
@@ -147,8 +148,8 @@ class ResultCache:
         if not self.reuse:
             return None
         try:
-            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            result = _result(data, key)
+            with self._entry(key).open(encoding="utf-8") as stream:
+                result = _result(json.loads(stream.readline()), key)
             if all(self.files.path(digest).is_file() for _, digest in result.files):
                 return result
         except (OSError, ValueError, KeyError, TypeError):
@@ -163,13 +164,15 @@ class ResultCache:
         _write_json(self._entry(key), {
             "slug": result.slug, "files": result.files, "parts": vars(result.parts),
             "records_digest": result.records_digest, "record_count": result.record_count,
-            "diagnostics": [vars(diagnostic) for diagnostic in result.diagnostics],
-            "records": [vars(record) for record in records]})
+            "diagnostics": [vars(diagnostic) for diagnostic in result.diagnostics]},
+            [vars(record) for record in records])
 
     def records(self, key: str) -> list[SearchRecord]:
-        """The search records stored with a result (read only when its search shard changed)."""
-        data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-        return [SearchRecord(**record) for record in data["records"]]
+        """The search records stored with a result, on the entry's second line: only a search
+        shard that changed reads them."""
+        with self._entry(key).open(encoding="utf-8") as stream:
+            stream.readline()
+            return [SearchRecord(**record) for record in json.loads(stream.readline())]
 
     def last_build(self, output: Path) -> dict:
         """What the last successful build into `output` was made from, or {}."""
@@ -190,12 +193,15 @@ class ResultCache:
         return self.folder / "builds" / f"{name}.json"
 
 
-def _write_json(target: Path, data) -> None:
-    """Write through a temporary file and a rename, so a reader never sees half a file."""
+def _write_json(target: Path, *documents) -> None:
+    """Write one JSON document per line, through a temporary file and a rename, so that a
+    reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
+        for document in documents:
+            json.dump(document, stream, ensure_ascii=False, separators=(",", ":"))
+            stream.write("\n")
     os.replace(temporary, target)
 
 
