@@ -106,6 +106,13 @@ def write_shards(shards: list[SearchShard], records_of: Callable[[int], list[Sea
     return seconds
 
 
+def _scratch_folder(bundle: Path) -> Path:
+    """Where Pagefind's input pages go: memory (/dev/shm) where the system has it, else beside
+    the bundle. Creating a file on a disk costs 30 to 500 us here; 6,000 pages a shard."""
+    memory = Path("/dev/shm")
+    return memory if memory.is_dir() and os.access(memory, os.W_OK) else bundle.parent
+
+
 def write_search_index(records: Iterable[SearchRecord], bundle: Path, language: str) -> None:
     """Write a Pagefind bundle into the folder `bundle`.
 
@@ -115,9 +122,7 @@ def write_search_index(records: Iterable[SearchRecord], bundle: Path, language: 
     written file back through a pipe.)"""
     from pagefind_bin import get_executable
 
-    # The pages go beside the bundle, on the site's disk: the system's temporary folder may be
-    # on a much slower one, and Pagefind reads every page back.
-    with tempfile.TemporaryDirectory(prefix=".search-pages-", dir=bundle.parent) as source:
+    with tempfile.TemporaryDirectory(prefix="glossator-search-", dir=_scratch_folder(bundle)) as source:
         for number, record in enumerate(records):
             page = Path(source) / f"{number:06d}.html"
             page.write_text(_stub_page(record, language), encoding="utf-8")
