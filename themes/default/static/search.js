@@ -9,7 +9,7 @@ window.addEventListener("DOMContentLoaded", function () {
     element: "#search",
     bundlePath: element.dataset.bundle,
     baseUrl: "/",
-    showSubResults: false,
+    showSubResults: true,
     showImages: false,
     mergeIndex: others.map(function (path) { return { bundlePath: path, baseUrl: "/" }; }),
   });
