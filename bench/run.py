@@ -147,12 +147,11 @@ def print_ratios(rows: list[Row]) -> None:
     for size in sorted({row.size for row in rows}):
         clean_rows = {row.tool: row for row in rows if row.size == size and row.scenario == "clean build"}
         ours = clean_rows.get("Glossator")
+        search = clean_rows.pop("  of which search index (Pagefind)", None)
         if ours is None or len(clean_rows) < 2:
             continue
-        search = clean_rows.get("  of which search index (Pagefind)")
         pages = ours.wall - (search.wall if search else 0.0)
-        ratios = [f"{pages / row.wall:.2f}x {tool}" for tool, row in clean_rows.items()
-                  if tool not in ("Glossator", "  of which search index (Pagefind)")]
+        ratios = [f"{pages / row.wall:.2f}x {tool}" for tool, row in clean_rows.items() if tool != "Glossator"]
         print(f"{size} articles, clean build without search index: Glossator {pages:.2f} s = " + ", ".join(ratios))
 
 
