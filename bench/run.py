@@ -49,6 +49,11 @@ def median_of(samples: list[Sample], pick: Callable[[Sample], float]) -> float:
     return statistics.median(pick(sample) for sample in samples)
 
 
+def median_row(size: int, tool: str, scenario: str, samples: list[Sample]) -> Row:
+    return Row(size, tool, scenario, median_of(samples, lambda s: s.wall), median_of(samples, lambda s: s.cpu),
+               median_of(samples, lambda s: s.peak_mb))
+
+
 def search_seconds(sample: Sample) -> float:
     found = SEARCH.search(sample.stdout)
     return float(found.group(1)) if found else 0.0
@@ -96,8 +101,7 @@ def bench_glossator(edition: Path, size: int, runs: int) -> list[Row]:
             prepare(run)
             samples.append(glossator_build(edition))
         search = median_of(samples, search_seconds)
-        rows.append(Row(size, "Glossator", scenario, median_of(samples, lambda s: s.wall),
-                        median_of(samples, lambda s: s.cpu), median_of(samples, lambda s: s.peak_mb)))
+        rows.append(median_row(size, "Glossator", scenario, samples))
         if search:
             rows.append(Row(size, "  of which search index (Pagefind)", scenario, search, float("nan"), float("nan")))
     return rows
@@ -117,8 +121,7 @@ def bench_peers(edition: Path, size: int, runs: int, workdir: Path, names: list[
             if sample.code != 0:
                 sys.exit(f"{peer.name} failed:\n{sample.stderr[-2000:]}")
             samples.append(sample)
-        rows.append(Row(size, peer.name, "clean build", median_of(samples, lambda s: s.wall),
-                        median_of(samples, lambda s: s.cpu), median_of(samples, lambda s: s.peak_mb)))
+        rows.append(median_row(size, peer.name, "clean build", samples))
     return rows
 
 

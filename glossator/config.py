@@ -19,9 +19,6 @@ DEFAULT_NOTE_TYPES = (
     ("source", "Source", "Sources", "\u25a0", "linking"),
     ("question", "Question", "Questions", "?", "questioning"),
 )
-# W3C Web Annotation motivations a note type may map to.
-MOTIVATIONS = ("assessing", "bookmarking", "classifying", "commenting", "describing", "editing",
-               "highlighting", "identifying", "linking", "moderating", "questioning", "replying", "tagging")
 # The shape shown for a type that site.yaml gives none: colour is never the only cue.
 DEFAULT_SYMBOL = "\u25cf"
 

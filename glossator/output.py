@@ -260,22 +260,18 @@ def publish(config: SiteConfig, output: Path, stored: list[tuple[str, str]], sto
             records_of: Callable[[int], list[SearchRecord]]) -> tuple[int, float | None]:
     """Put the stored article files (linked from the file store), the other files, the theme's
     static files and the search index into a staging folder beside `output`, then swap it in;
-    on any failure the previous site stays as it was. Returns the number of HTML pages and the
-    seconds spent indexing (None when the previous index was reused)."""
+    on any failure the previous site stays as it was (callers first `remove_leftovers` of a
+    killed build). Returns the number of HTML pages and the seconds spent indexing (None when
+    the previous index was reused)."""
     check_output_folder(config, output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
     try:
         for relative, digest in stored:
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            store.place(digest, target)
+            store.place(digest, _new_file(staging, relative))
         pages = sum(1 for relative, _ in stored if relative.endswith(".html"))
         for relative, text in files:  # written one by one, as they are rendered
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
+            _new_file(staging, relative).write_text(text, encoding="utf-8", newline="\n")
             pages += relative.endswith(".html")
         static = config.theme_dir / "static"
         if static.is_dir():
@@ -287,6 +283,13 @@ def publish(config: SiteConfig, output: Path, stored: list[tuple[str, str]], sto
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return pages, search_seconds
+
+
+def _new_file(folder: Path, relative: str) -> Path:
+    """The path of a file about to be written in `folder`, its own folder made."""
+    target = folder / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
 
 
 def remove_leftovers(output: Path) -> None:

@@ -25,7 +25,7 @@ from .edition import Spool, edition_parts, render_edition, spool_parts
 from .output import (article_files, article_search_records, check_output_folder, make_environment, publish,
                      remove_leftovers, render_view)
 from .rendering import article_text
-from .search import plan_shards, records_digest
+from .search import BUNDLE, plan_shards, records_digest
 
 # Below this many articles to render, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 8
@@ -119,7 +119,7 @@ def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
     report, results = render_articles(config, cache, plan_articles(config, cache), spool)
     stop_on_problems(report, strict)
     parts = [result.parts for result in results]
-    for _ in render_edition(make_environment(config), config, parts, spool, ["pagefind"]):
+    for _ in render_edition(make_environment(config), config, parts, spool, [BUNDLE]):
         pass  # rendered for the templates' errors, not written
     return len(parts), sum(len(part.notes) for part in parts), report
 
@@ -190,21 +190,19 @@ def spooled(result: ArticleResult, spool: Spool) -> ArticleResult:
 
 def _run(jobs: list[tuple], progress: Progress | None) -> Iterator[ArticleResult]:
     """Render the jobs in order, spread over every core when there are enough of them."""
-    done = 0
     if len(jobs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
             chunk = max(1, min(16, len(jobs) // (8 * os.cpu_count())))
-            for result in pool.map(render_article, jobs, chunksize=chunk):
-                done += 1
-                if progress:
-                    progress(done, len(jobs))
-                yield result
-        return
-    for job in jobs:
-        yield render_article(job)
-        done += 1
+            yield from _counted(pool.map(render_article, jobs, chunksize=chunk), len(jobs), progress)
+    else:
+        yield from _counted(map(render_article, jobs), len(jobs), progress)
+
+
+def _counted(results: Iterator[ArticleResult], total: int, progress: Progress | None) -> Iterator[ArticleResult]:
+    for done, result in enumerate(results, start=1):
         if progress:
-            progress(done, len(jobs))
+            progress(done, total)
+        yield result
 
 
 @lru_cache(maxsize=4)

@@ -70,7 +70,8 @@ def plan_shards(articles: list[tuple[str, str, int]], language: str) -> list[Sea
         members[int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % count].append(position)
     version = metadata.version("pagefind_bin")
     shards = []
-    for number, positions in enumerate(member for member in members if member or member is members[0]):
+    # The first bundle always exists (the search page loads Pagefind from it); empty others don't.
+    for number, positions in enumerate([members[0]] + [member for member in members[1:] if member]):
         digest = hashlib.sha256(f"{language} pagefind {version} page per article {number}/{count}".encode())
         for position in positions:
             digest.update(f"{articles[position][0]} {articles[position][1]}\n".encode())

@@ -10,7 +10,7 @@ import os
 import socket
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -18,7 +18,7 @@ from .cache import ArticleResult, FileStore, ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
 from .edition import Spool, render_edition
-from .output import make_environment
+from .output import make_environment, remove_leftovers
 from .search import bundles_in
 from .pipeline import plan_articles, publish_site, render_article, render_articles, spooled, stop_on_problems
 
@@ -41,7 +41,7 @@ class Preview:
         self.showing_errors = False
         self.sources: dict[str, int] = {}
         self.cache = ResultCache(root)
-        self.spool = Spool()
+        self.spool: Spool | None = None  # the edition pages' fragments, made anew by each full build
 
     def rebuild(self, paths: list[str] | None = None) -> list[Diagnostic]:
         """Rebuild after whatever changed since the last call (the watcher may name the changed
@@ -91,12 +91,12 @@ class Preview:
 
     def _build_everything(self) -> None:
         config = load_config(self.root, self.base_path())
-        self.cache = ResultCache(self.root)
         plan = plan_articles(config, self.cache, live_reload=self.live_reload)
         self.spool = Spool()
         report, results = render_articles(config, self.cache, plan, self.spool, live_reload=self.live_reload)
         stop_on_problems(report, strict=False)
         self.env = make_environment(config, self.live_reload)
+        remove_leftovers(self.output)
         publish_site(config, self.env, self.output, results, self.cache, self.spool)
         article_problems = {id(d) for result in results for d in result.diagnostics}
         self.general = [d for d in report.diagnostics if id(d) not in article_problems]
@@ -141,28 +141,28 @@ def _touched_articles(changed: set[str]) -> set[str]:
 
 
 def place_in_site(output: Path, stored: list[tuple[str, str]], store: FileStore) -> None:
-    """Link changed article files from the file store, each through a temporary name and a rename."""
+    """Link changed article files from the file store into the preview's site."""
     for relative, digest in stored:
         target = output / relative
-        if target.is_file() and os.path.samefile(target, store.path(digest)):
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.unlink(missing_ok=True)
-        store.place(digest, temporary)
-        os.replace(temporary, target)
+        if not (target.is_file() and os.path.samefile(target, store.path(digest))):
+            _replace(target, lambda temporary: store.place(digest, temporary))
 
 
 def write_in_place(output: Path, files: Iterable[tuple[str, str]]) -> None:
-    """Write changed files one by one, each through a temporary file and a rename."""
+    """Write changed files into the preview's site."""
     for relative, text in files:
         target = output / relative
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(temporary, target)
+        if not (target.is_file() and target.read_text(encoding="utf-8") == text):
+            _replace(target, lambda temporary: temporary.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def _replace(target: Path, write: Callable[[Path], object]) -> None:
+    """Write a file through a temporary name and a rename, so the server never sends half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    write(temporary)
+    os.replace(temporary, target)
 
 
 def show_errors(output: Path, diagnostics: list[Diagnostic]) -> None:
