@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from .diagnostics import Diagnostic
 from .notes import Note
 from .rendering import ArticleText, Block, inline_text
@@ -242,6 +240,8 @@ class Anchorer:
         """The closest passage to the quote and the runner-up, by edit distance (Sellers'
         algorithm). rapidfuzz ranks the blocks; the exact alignment runs on the best few.
         The runner-up is the best passage that does not overlap the closest one."""
+        from rapidfuzz import fuzz  # imported when a quote does not match exactly: rarely
+
         scored = sorted(((fuzz.partial_ratio(quote, n.text), i) for i, n in enumerate(self.norms)), reverse=True)
         found: list[Candidate] = []
         for _, index in scored[:3]:

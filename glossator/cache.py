@@ -5,18 +5,22 @@ only costs the time to render it; the cache is JSON, never code."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostic
-from .edition import EditionParts
+from .edition import EditionParts, Outline, Spool, outline_fragments, outline_from_json, outline_to_json
+from .output import Previous, Tree
 from .search import SearchRecord
 
 CACHE_DIR = ".glossator-cache"
@@ -32,11 +36,12 @@ class ArticleResult:
 
     slug: str
     files: list[tuple[str, str]]
-    parts: EditionParts | None
+    parts: EditionParts | None  # None when it failed, or once its parts are spooled:
     records_digest: str  # the search records stay in the cache until the index needs them
     record_count: int
     diagnostics: list[Diagnostic]
     key: str = ""  # the cache key, where the records are
+    outline: Outline | None = None  # where its parts are in the build's spool
 
 
 def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
@@ -149,7 +154,7 @@ class ResultCache:
             return None
         try:
             with self._entry(key).open(encoding="utf-8") as stream:
-                result = _result(json.loads(stream.readline()), key)
+                result = result_from_json(json.loads(stream.readline()), key)
             if all(self.files.path(digest).is_file() for _, digest in result.files):
                 return result
         except (OSError, ValueError, KeyError, TypeError):
@@ -161,11 +166,7 @@ class ResultCache:
         never one with errors."""
         if not self.writable or result.parts is None or any(d.severity == "error" for d in result.diagnostics):
             return
-        _write_json(self._entry(key), {
-            "slug": result.slug, "files": result.files, "parts": vars(result.parts),
-            "records_digest": result.records_digest, "record_count": result.record_count,
-            "diagnostics": [vars(diagnostic) for diagnostic in result.diagnostics]},
-            [vars(record) for record in records])
+        _write_json(self._entry(key), result_to_json(result), [vars(record) for record in records])
 
     def records(self, key: str) -> list[SearchRecord]:
         """The search records stored with a result, on the entry's second line: only a search
@@ -177,20 +178,94 @@ class ResultCache:
     def last_build(self, output: Path) -> dict:
         """What the last successful build into `output` was made from, or {}."""
         try:
-            return json.loads(self._build_record(output).read_text(encoding="utf-8"))
+            return json.loads(self._build_file(output, "json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
 
-    def record_build(self, output: Path, record: dict) -> None:
+    def record_build(self, output: Path, record: dict, state: SiteState) -> None:
         if self.writable:
-            _write_json(self._build_record(output), record)
+            _write_json(self._build_file(output, "state.json"), state.to_json())
+            _write_json(self._build_file(output, "json"), record)
+
+    def site_state(self, output: Path) -> SiteState | None:
+        """What the last build into `output` left for the next one, if it still holds: the
+        output folder and the spare are as it left them, and so is its spool."""
+        try:
+            data = json.loads(self._build_file(output, "state.json").read_text(encoding="utf-8"))
+            state = SiteState.from_json(data)
+            if state.previous.site.describes(output) and self.spool_path(output).stat().st_size >= state.spool_size:
+                return state
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def forget_state(self, output: Path) -> None:
+        """Called before a build touches the output or its spare: if it is killed, the next
+        build starts afresh rather than trust a record of folders it half changed."""
+        self._build_file(output, "state.json").unlink(missing_ok=True)
+
+    def forget_build(self, output: Path) -> None:
+        """The output folder is being changed by something else (the preview)."""
+        self.forget_state(output)
+        self._build_file(output, "json").unlink(missing_ok=True)
+
+    def spool(self, output: Path, keep: bool) -> Spool:
+        """The spool of fragments for builds into `output`, emptied unless `keep`."""
+        return Spool(self.spool_path(output), fresh=not keep)
+
+    def spool_path(self, output: Path) -> Path:
+        return self._build_file(output, "spool")
+
+    def spare_path(self, output: Path) -> Path:
+        return self.folder / "spare" / self._output_name(output)
+
+    @contextmanager
+    def build_lock(self, output: Path) -> Iterator[None]:
+        """Held by a build into `output` for its whole run: a second build waits."""
+        path = self._build_file(output, "lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def _build_record(self, output: Path) -> Path:
-        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
-        return self.folder / "builds" / f"{name}.json"
+    def _build_file(self, output: Path, suffix: str) -> Path:
+        return self.folder / "builds" / f"{self._output_name(output)}.{suffix}"
+
+    @staticmethod
+    def _output_name(output: Path) -> str:
+        return hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What a build leaves for the next build into the same folder: each article's result
+    with its fragments' places in the spool (`spool_size` bytes long then), and the site it
+    published (`previous`)."""
+
+    results: dict[str, ArticleResult]  # by slug
+    spool_size: int
+    previous: Previous
+
+    def to_json(self) -> dict:
+        previous = self.previous
+        return {"results": [dict(result_to_json(result), key=result.key) for result in self.results.values()],
+                "spool_size": self.spool_size, "site": vars(previous.site), "inputs": previous.inputs,
+                "spare": vars(previous.spare) if previous.spare else None}
+
+    @staticmethod
+    def from_json(data: dict) -> SiteState:
+        results = [result_from_json(result, result["key"]) for result in data["results"]]
+        spare = data["spare"]
+        return SiteState({result.slug: result for result in results}, data["spool_size"],
+                         Previous(Tree(**data["site"]), data["inputs"], Tree(**spare) if spare else None))
+
+    def live_bytes(self) -> int:
+        """The bytes of the spool its outlines use; the rest is fragments of older builds."""
+        return sum(fragment[2] for result in self.results.values() if result.outline
+                   for fragment in outline_fragments(result.outline))
 
 
 def _write_json(target: Path, *documents) -> None:
@@ -199,14 +274,24 @@ def _write_json(target: Path, *documents) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        for document in documents:
-            json.dump(document, stream, ensure_ascii=False, separators=(",", ":"))
-            stream.write("\n")
+        for document in documents:  # dumps, not dump: only dumps uses the C encoder
+            stream.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
     os.replace(temporary, target)
 
 
-def _result(data: dict, key: str) -> ArticleResult:
-    parts = data["parts"]
+def result_to_json(result: ArticleResult) -> dict:
+    """A result as JSON: its parts (in a cache entry) or its outline (in a build's state)."""
+    data = {"slug": result.slug, "files": result.files, "records_digest": result.records_digest,
+            "record_count": result.record_count, "diagnostics": [vars(d) for d in result.diagnostics]}
+    if result.parts:
+        data["parts"] = vars(result.parts)
+    if result.outline:
+        data["outline"] = outline_to_json(result.outline)
+    return data
+
+
+def result_from_json(data: dict, key: str) -> ArticleResult:
+    parts, outline = data.get("parts"), data.get("outline")
     return ArticleResult(
         slug=data["slug"],
         files=[(path, digest) for path, digest in data["files"]],
@@ -218,4 +303,5 @@ def _result(data: dict, key: str) -> ArticleResult:
         record_count=data["record_count"],
         diagnostics=[Diagnostic(**diagnostic) for diagnostic in data["diagnostics"]],
         key=key,
+        outline=outline_from_json(outline) if outline else None,
     )

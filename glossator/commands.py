@@ -68,10 +68,9 @@ def _build(args: argparse.Namespace) -> int:
     if progress:
         progress.clear()
     _print(args, built.report.sorted())
-    notes = _count_notes(args.root)
     verb = "up to date:" if built.up_to_date else "built"
     search = "" if built.search_seconds is None else f"; search index {built.search_seconds:.2f} s"
-    _summary(args, f"{verb} {built.pages} pages with {notes} notes in {output} "
+    _summary(args, f"{verb} {built.pages} pages with {built.notes} notes in {output} "
                    f"({len(built.report.warnings)} warnings, {time.perf_counter() - started:.2f} s{search})")
     return 0
 
@@ -109,10 +108,6 @@ def _check(args: argparse.Namespace) -> int:
     _print(args, report.sorted())
     _summary(args, f"ok: {articles} articles, {notes} notes anchored, {len(report.warnings)} warnings")
     return 0
-
-
-def _count_notes(root: Path) -> int:
-    return sum(1 for _ in (root / "annotations").glob("*/*.md"))
 
 
 def _serve(args: argparse.Namespace) -> int:

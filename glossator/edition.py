@@ -2,16 +2,21 @@
 search, 404, the feeds and the sitemap.
 
 Each article contributes its share (`EditionParts`, rendered with the article). The build
-keeps those fragments in a temporary file rather than in memory, and lists are split into
-pages of a fixed size, so that an edition of 10,000 articles and 150,000 notes is written
-page by page with memory that does not grow with its text."""
+keeps those fragments in a spool file rather than in memory, and lists are split into pages
+of a fixed size, so that an edition of 10,000 articles and 150,000 notes is written page by
+page with memory that does not grow with its text. Every page comes with a hash of what it
+is made from (`EditionPage.inputs`), so that a rebuild renders only the pages an edit
+changed; the spool is kept between builds for the fragments of the others."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -24,7 +29,7 @@ from .syndication import (FEED_ENTRIES, FeedEntry, atom_entry, atom_feed, robots
 ARTICLES_PER_PAGE = 100
 NOTES_PER_PAGE = 200
 
-Ref = tuple[int, int]  # (offset, length) of a fragment in a Spool
+Fragment = tuple[str, int, int]  # (digest of its text, offset, length) of a fragment in a Spool
 
 
 @dataclass(frozen=True)
@@ -59,47 +64,56 @@ def edition_parts(env: jinja2.Environment, config: SiteConfig, view: ArticleView
 
 
 class Spool:
-    """Fragments written to a temporary file and read back when their page is written."""
+    """Fragments in a file, read back when their page is written: a temporary file, or one
+    kept between builds (`path`) that new fragments are appended to."""
 
-    def __init__(self) -> None:
-        self.file = tempfile.TemporaryFile()
-        self.end = 0
+    def __init__(self, path: Path | None = None, fresh: bool = True) -> None:
+        if path is None:
+            self.file = tempfile.TemporaryFile()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.file = open(path, "w+b" if fresh else "a+b")  # a+b: every write appends
+        self.end = self.file.seek(0, os.SEEK_END)
 
-    def put_all(self, texts: list[str]) -> list[Ref]:
+    def put_all(self, texts: list[str]) -> list[Fragment]:
         """Append the texts in one write; returns where each one is."""
-        refs, chunks = [], []
+        fragments, chunks = [], []
         for text in texts:
             data = text.encode("utf-8")
-            refs.append((self.end, len(data)))
+            fragments.append((hashlib.blake2b(data, digest_size=8).hexdigest(), self.end, len(data)))
             chunks.append(data)
             self.end += len(data)
-        self.file.seek(0, 2)
+        self.file.seek(0, os.SEEK_END)
         self.file.write(b"".join(chunks))
-        return refs
+        return fragments
 
-    def get(self, ref: Ref) -> str:
-        self.file.seek(ref[0])
-        return self.file.read(ref[1]).decode("utf-8")
+    def get(self, fragment: Fragment) -> str:
+        self.file.seek(fragment[1])
+        return self.file.read(fragment[2]).decode("utf-8")
 
-    def join(self, refs: Iterable[Ref]) -> Markup:
+    def join(self, fragments: Iterable[Fragment]) -> Markup:
         """Fragments joined into one Markup for a template: one value, not thousands."""
-        return Markup("".join(self.get(ref) for ref in refs))
+        return Markup("".join(self.get(fragment) for fragment in fragments))
+
+    def close(self) -> None:
+        self.file.close()
 
 
 @dataclass(frozen=True)
-class SpooledParts:
-    """EditionParts whose fragments are in a Spool; what stays in memory is small."""
+class Outline:
+    """One article's share of the edition pages with its fragments in a Spool: what the
+    build keeps in memory (and, for the next build, on disk) is small."""
 
     slug: str
     date: str
-    index_item: Ref
-    notes: tuple[tuple[str, str, Ref, Ref], ...]
-    feed_entry: tuple[str, Ref]
-    note_feed_entries: tuple[tuple[str, Ref], ...]
-    sitemap_entry: Ref
+    index_item: Fragment
+    notes: tuple[tuple[str, str, Fragment, Fragment], ...]
+    feed_entry: tuple[str, Fragment]
+    note_feed_entries: tuple[tuple[str, Fragment], ...]
+    sitemap_entry: Fragment
 
 
-def spool_parts(parts: EditionParts, spool: Spool) -> SpooledParts:
+def spool_parts(parts: EditionParts, spool: Spool) -> Outline:
     texts = [parts.index_item, parts.feed_entry[1], parts.sitemap_entry]
     for _, _, entry, credit in parts.notes:
         texts += [entry, credit]
@@ -108,8 +122,30 @@ def spool_parts(parts: EditionParts, spool: Spool) -> SpooledParts:
     index_item, feed_entry, sitemap_entry = next(refs), next(refs), next(refs)
     notes = tuple((sys.intern(kind), sys.intern(author), next(refs), next(refs)) for kind, author, _, _ in parts.notes)
     note_feed_entries = tuple((updated, next(refs)) for updated, _ in parts.note_feed_entries)
-    return SpooledParts(parts.slug, parts.date, index_item, notes, (parts.feed_entry[0], feed_entry),
-                        note_feed_entries, sitemap_entry)
+    return Outline(parts.slug, parts.date, index_item, notes, (parts.feed_entry[0], feed_entry),
+                   note_feed_entries, sitemap_entry)
+
+
+def outline_fragments(outline: Outline) -> Iterator[Fragment]:
+    yield from (outline.index_item, outline.feed_entry[1], outline.sitemap_entry)
+    for _, _, entry, credit in outline.notes:
+        yield from (entry, credit)
+    yield from (entry for _, entry in outline.note_feed_entries)
+
+
+def outline_from_json(data: list) -> Outline:
+    """An Outline from its JSON form (a list of its fields, fragments as lists)."""
+    slug, date, index_item, notes, feed_entry, note_feed_entries, sitemap_entry = data
+    return Outline(slug, date, tuple(index_item),
+                   tuple((sys.intern(kind), sys.intern(author), tuple(entry), tuple(credit))
+                         for kind, author, entry, credit in notes),
+                   (feed_entry[0], tuple(feed_entry[1])),
+                   tuple((updated, tuple(entry)) for updated, entry in note_feed_entries), tuple(sitemap_entry))
+
+
+def outline_to_json(outline: Outline) -> list:
+    return [outline.slug, outline.date, outline.index_item, outline.notes, outline.feed_entry,
+            outline.note_feed_entries, outline.sitemap_entry]
 
 
 @dataclass(frozen=True)
@@ -141,14 +177,35 @@ class Pager:
         return self.path_of(self.count)
 
 
-def grouped_pages(groups: list[tuple[str, list[Ref]]], size: int) -> Iterator[list[tuple[str, int, list[Ref]]]]:
+@dataclass(frozen=True)
+class EditionPage:
+    """One edition-wide file: `inputs` is a hash of everything it is made from (the edition's
+    templates and settings, its fragments' digests, its place in a list), so that a page
+    whose inputs did not change since the last build need not be made again."""
+
+    path: str
+    inputs: str
+    make: Callable[[], str]
+
+
+def _inputs(edition: str, path: str, *parts: object) -> str:
+    """`parts` hold digests and small values only, never a fragment's place in the spool."""
+    return hashlib.sha256(f"{edition}\0{path}\0{parts!r}".encode()).hexdigest()
+
+
+def _digests(fragments: Iterable[Fragment]) -> tuple[str, ...]:
+    return tuple(fragment[0] for fragment in fragments)
+
+
+def grouped_pages(groups: list[tuple[str, list[Fragment]]], size: int
+                  ) -> Iterator[list[tuple[str, int, list[Fragment]]]]:
     """Split lists in named groups into pages of `size` items; each page lists, for every
     group it shows, (name, the group's whole length, its items on this page). There is always
     one page, empty for an empty list."""
     flat = [(name, ref) for name, refs in groups for ref in refs]
     totals = {name: len(refs) for name, refs in groups}
     for start in range(0, max(len(flat), 1), size):
-        page: list[tuple[str, int, list[Ref]]] = []
+        page: list[tuple[str, int, list[Fragment]]] = []
         for name, ref in flat[start:start + size]:
             if not page or page[-1][0] != name:
                 page.append((name, totals[name], []))
@@ -160,64 +217,103 @@ def _page_count(items: int, size: int) -> int:
     return max(1, -(-items // size))
 
 
-def render_edition(env: jinja2.Environment, config: SiteConfig, parts: list[SpooledParts], spool: Spool,
-                   search_bundles: list[str]) -> Iterator[tuple[str, str]]:
-    """The edition-wide files, one at a time, newest article first."""
-    parts = sorted(parts, key=lambda p: (p.date, p.slug), reverse=True)
-    by_type: dict[str, list[Ref]] = {}
-    by_author: dict[str, list[Ref]] = {}
-    for part in parts:
-        for kind, author, entry, credit in part.notes:
+def render_edition(env: jinja2.Environment, config: SiteConfig, outlines: list[Outline], spool: Spool,
+                   search_bundles: list[str], edition: str) -> Iterator[EditionPage]:
+    """The edition-wide files, one at a time, newest article first; `edition` is the hash
+    of the templates and settings every page is made with."""
+    outlines = sorted(outlines, key=lambda p: (p.date, p.slug), reverse=True)
+    by_type: dict[str, list[Fragment]] = {}
+    by_author: dict[str, list[Fragment]] = {}
+    for outline in outlines:
+        for kind, author, entry, credit in outline.notes:
             by_type.setdefault(kind, []).append(entry)
             by_author.setdefault(author, []).append(credit)
     kinds = [t.id for t in config.note_types if t.id in by_type]
     authors = sorted(by_author, key=lambda name: (name.lstrip("@").lower(), name))
-    with template_errors(config):
-        yield from _index_pages(env, parts, spool)
-        yield from _list_pages(env, "notes/", "notes.html", [(k, by_type[k]) for k in kinds], spool,
-                               lambda page: {"groups": page, "total": sum(len(refs) for refs in by_type.values())})
-        yield from _list_pages(env, "errata/", "errata.html", [("correction", by_type.get("correction", []))],
-                               spool, lambda page: {"entries": page[0][2] if page else Markup("")})
-        yield from _list_pages(env, "contributors/", "contributors.html", [(a, by_author[a]) for a in authors],
-                               spool, lambda page: {"contributors": page})
-        bundles = [config.url(f"{bundle}/") for bundle in search_bundles]
-        yield "search/index.html", env.get_template("search.html").render(bundles=bundles)
-        yield "404.html", env.get_template("404.html").render()
-    yield from _feeds(config, parts, spool)
-    latest = max((p.date for p in parts), default="")
+    lists = Lists(env, config, spool, edition)
+    yield from lists.index_pages(outlines)
+    total = sum(len(refs) for refs in by_type.values())
+    yield from lists.pages("notes/", "notes.html", [(k, by_type[k]) for k in kinds],
+                           lambda page: {"groups": page, "total": total})
+    yield from lists.pages("errata/", "errata.html", [("correction", by_type.get("correction", []))],
+                           lambda page: {"entries": page[0][2] if page else Markup("")})
+    yield from lists.pages("contributors/", "contributors.html", [(a, by_author[a]) for a in authors],
+                           lambda page: {"contributors": page})
+    bundles = [config.url(f"{bundle}/") for bundle in search_bundles]
+    yield lists.template_page("search/index.html", "search.html", (bundles,), bundles=bundles)
+    yield lists.template_page("404.html", "404.html", ())
+    yield from _feeds(config, outlines, spool, edition)
+    latest = max((p.date for p in outlines), default="")
     static_pages = [("", latest), ("notes/", ""), ("errata/", ""), ("contributors/", ""), ("search/", "")]
-    yield "sitemap.xml", sitemap([sitemap_entry(config, path, date) for path, date in static_pages]
-                                 + [spool.get(p.sitemap_entry) for p in parts])
-    yield "robots.txt", robots(config)
-    yield ".nojekyll", ""
+    entries = [p.sitemap_entry for p in outlines]
+    yield EditionPage("sitemap.xml", _inputs(edition, "sitemap.xml", static_pages, _digests(entries)),
+                      lambda: sitemap([sitemap_entry(config, path, date) for path, date in static_pages]
+                                      + [spool.get(entry) for entry in entries]))
+    yield EditionPage("robots.txt", _inputs(edition, "robots.txt"), lambda: robots(config))
+    yield EditionPage(".nojekyll", _inputs(edition, ".nojekyll"), lambda: "")
 
 
-def _index_pages(env: jinja2.Environment, parts: list[SpooledParts], spool: Spool) -> Iterator[tuple[str, str]]:
-    template = env.get_template("index.html")
-    count = _page_count(len(parts), ARTICLES_PER_PAGE)
-    for number in range(1, count + 1):
-        pager = Pager("", number, count)
-        shown = parts[(number - 1) * ARTICLES_PER_PAGE:number * ARTICLES_PER_PAGE]
-        yield pager.path + "index.html", template.render(items=spool.join(p.index_item for p in shown), pager=pager)
+class Lists:
+    """Makes the template-rendered edition pages, each with its inputs' hash."""
+
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, spool: Spool, edition: str):
+        self.env, self.config, self.spool, self.edition = env, config, spool, edition
+
+    def template_page(self, path: str, template: str, inputs: tuple, **context) -> EditionPage:
+        def make() -> str:
+            with template_errors(self.config):
+                return self.env.get_template(template).render(**{
+                    name: self.spool.join(value.fragments) if isinstance(value, Joined) else value
+                    for name, value in context.items()})
+        return EditionPage(path, _inputs(self.edition, path, template, inputs), make)
+
+    def index_pages(self, outlines: list[Outline]) -> Iterator[EditionPage]:
+        count = _page_count(len(outlines), ARTICLES_PER_PAGE)
+        for number in range(1, count + 1):
+            pager = Pager("", number, count)
+            shown = Joined(p.index_item for p in outlines[(number - 1) * ARTICLES_PER_PAGE:number * ARTICLES_PER_PAGE])
+            yield self.template_page(pager.path + "index.html", "index.html", (pager, shown.digests),
+                                     items=shown, pager=pager)
+
+    def pages(self, base: str, template: str, groups: list[tuple[str, list[Fragment]]],
+              context: Callable[[list], dict]) -> Iterator[EditionPage]:
+        """The pages of a grouped list; `context` turns one page's groups, with their items
+        joined, into the template's variables."""
+        count = _page_count(sum(len(refs) for _, refs in groups), NOTES_PER_PAGE)
+        for number, page in enumerate(grouped_pages(groups, NOTES_PER_PAGE), start=1):
+            pager = Pager(base, number, count)
+            shown = [(name, total, Joined(refs)) for name, total, refs in page]
+            path = pager.path + "index.html"
+            inputs = (pager, [(name, total, joined.digests) for name, total, joined in shown])
+            yield EditionPage(path, _inputs(self.edition, path, template, inputs),
+                              self._list_maker(template, pager, shown, context))
+
+    def _list_maker(self, template: str, pager: Pager, shown: list, context) -> Callable[[], str]:
+        def make() -> str:
+            joined = [(name, total, self.spool.join(item.fragments)) for name, total, item in shown]
+            with template_errors(self.config):
+                return self.env.get_template(template).render(pager=pager, **context(joined))
+        return make
 
 
-def _list_pages(env: jinja2.Environment, base: str, template_name: str, groups: list[tuple[str, list[Ref]]],
-                spool: Spool, context) -> Iterator[tuple[str, str]]:
-    """The pages of a grouped list; `context` turns one page's groups, with their items
-    joined, into the template's variables."""
-    template = env.get_template(template_name)
-    count = _page_count(sum(len(refs) for _, refs in groups), NOTES_PER_PAGE)
-    for number, page in enumerate(grouped_pages(groups, NOTES_PER_PAGE), start=1):
-        joined = [(name, total, spool.join(refs)) for name, total, refs in page]
-        pager = Pager(base, number, count)
-        yield pager.path + "index.html", template.render(pager=pager, **context(joined))
+class Joined:
+    """Fragments that a page shows joined into one value."""
+
+    def __init__(self, fragments: Iterable[Fragment]):
+        self.fragments = list(fragments)
+        self.digests = _digests(self.fragments)
 
 
-def _feeds(config: SiteConfig, parts: list[SpooledParts], spool: Spool) -> Iterator[tuple[str, str]]:
+def _feeds(config: SiteConfig, outlines: list[Outline], spool: Spool, edition: str) -> Iterator[EditionPage]:
     """The articles' and the notes' Atom feeds, each with its newest FEED_ENTRIES entries
     (feed readers poll them; the archive is the site)."""
     for path, title, entries in (
-            ("feed.xml", config.title, [p.feed_entry for p in parts]),
-            ("notes.xml", f"{config.title}: notes", [e for p in parts for e in p.note_feed_entries])):
+            ("feed.xml", config.title, [p.feed_entry for p in outlines]),
+            ("notes.xml", f"{config.title}: notes", [e for p in outlines for e in p.note_feed_entries])):
         newest = sorted(entries, key=lambda entry: entry[0], reverse=True)[:FEED_ENTRIES]
-        yield path, atom_feed(config, title, path, [(updated, spool.get(ref)) for updated, ref in newest])
+        inputs = _inputs(edition, path, [(updated, fragment[0]) for updated, fragment in newest])
+        yield EditionPage(path, inputs, _feed_maker(config, title, path, newest, spool))
+
+
+def _feed_maker(config: SiteConfig, title: str, path: str, newest: list, spool: Spool) -> Callable[[], str]:
+    return lambda: atom_feed(config, title, path, [(updated, spool.get(fragment)) for updated, fragment in newest])

@@ -3,11 +3,13 @@ publishes the site atomically (a staging folder swapped in only when all is writ
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +28,7 @@ from .syndication import article_plain_text, news_article_jsonld, web_annotation
 
 if TYPE_CHECKING:
     from .cache import FileStore  # cache.py imports this module
+    from .edition import EditionPage  # edition.py imports this module
 
 
 @dataclass(frozen=True)
@@ -255,41 +258,144 @@ def _theme_path(config: SiteConfig, filename: str | None) -> str:
         return filename
 
 
-def publish(config: SiteConfig, output: Path, stored: list[tuple[str, str]], store: FileStore,
-            files: Iterable[tuple[str, str]], shards: list[SearchShard],
-            records_of: Callable[[int], list[SearchRecord]]) -> tuple[int, float | None]:
-    """Put the stored article files (linked from the file store), the other files, the theme's
-    static files and the search index into a staging folder beside `output`, then swap it in;
-    on any failure the previous site stays as it was (callers first `remove_leftovers` of a
-    killed build). Returns the number of HTML pages and the seconds spent indexing (None when
-    the previous index was reused)."""
+@dataclass(frozen=True)
+class Tree:
+    """What a published site folder holds, as the build that wrote it left it: each file's
+    digest (search bundles apart, which carry their own key) and the folder's identity."""
+
+    files: dict[str, str]
+    folder: list[int]
+
+    @staticmethod
+    def identity(folder: Path) -> list[int]:
+        """The folder's inode and change time: renaming it in or out changes them."""
+        stat = folder.stat()
+        return [stat.st_ino, stat.st_ctime_ns]
+
+    def describes(self, folder: Path) -> bool:
+        return folder.is_dir() and self.identity(folder) == self.folder
+
+
+@dataclass(frozen=True)
+class Published:
+    """What `publish` did: the HTML pages in the site, the seconds spent indexing (None:
+    every search bundle was reused), the new site's files and each edition page's inputs,
+    and the spare tree (the previous site, kept to be updated by the next build) if any."""
+
+    pages: int
+    search_seconds: float | None
+    site: Tree
+    inputs: dict[str, str]
+    spare: Tree | None
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last build into the output folder, when its record still describes the folder:
+    the live site, its edition pages' inputs, and the spare tree if one was kept."""
+
+    site: Tree
+    inputs: dict[str, str]
+    spare: Tree | None
+
+
+def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tuple[str, str]],
+            pages: Iterable[EditionPage], shards: list[SearchShard],
+            records_of: Callable[[int], list[SearchRecord]], previous: Previous | None, spare: Path) -> Published:
+    """Make the new site, then swap it in; on any failure the live site stays as it was.
+
+    The new site is made in the spare tree (the site before the live one, kept at `spare`)
+    when the last build left one: only the files that differ from it are written, and the
+    others are hard links shared with the live site. Otherwise it is made in a staging folder
+    beside `output` (callers first `remove_leftovers` of a killed build). Either way, a file
+    already in the live site is linked from there, an article file from the file store, and an
+    edition page is made only when its inputs changed. The live site becomes the new spare."""
     check_output_folder(config, output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
+    use_spare = previous is not None and previous.spare is not None and previous.spare.describes(spare)
+    target = spare if use_spare else Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
+    writer = TreeWriter(target, previous.spare.files if use_spare else {}, output,
+                        previous.site.files if previous else {})
     try:
         for relative, digest in stored:
-            store.place(digest, _new_file(staging, relative))
-        pages = sum(1 for relative, _ in stored if relative.endswith(".html"))
-        for relative, text in files:  # written one by one, as they are rendered
-            _new_file(staging, relative).write_text(text, encoding="utf-8", newline="\n")
-            pages += relative.endswith(".html")
-        static = config.theme_dir / "static"
-        if static.is_dir():
-            shutil.copytree(static, staging / "static", dirs_exist_ok=True)
-        search_seconds = write_shards(shards, records_of, staging, config.language, previous=output)
-        staging.chmod(0o755)
-        _swap(staging, output, trash=store.folder.parent / "retired")
+            writer.put(relative, digest, lambda path, digest=digest: store.place(digest, path))
+        inputs = {page.path: page.inputs for page in pages_made(writer, pages, previous)}
+        for relative, source in static_files(config):
+            data = source.read_bytes()
+            writer.put(relative, hashlib.sha256(data).hexdigest(), lambda path, data=data: path.write_bytes(data))
+        writer.remove_the_rest()
+        search_seconds = write_shards(shards, records_of, target, config.language, previous=output)
+        target.chmod(0o755)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not use_spare:
+            shutil.rmtree(target, ignore_errors=True)
         raise
-    return pages, search_seconds
+    kept = _swap(target, output, spare)
+    return Published(sum(1 for path in writer.files if path.endswith(".html")), search_seconds,
+                     Tree(writer.files, Tree.identity(output)), inputs,
+                     Tree(previous.site.files, Tree.identity(spare)) if kept and previous else None)
 
 
-def _new_file(folder: Path, relative: str) -> Path:
-    """The path of a file about to be written in `folder`, its own folder made."""
-    target = folder / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target
+def pages_made(writer: TreeWriter, pages: Iterable[EditionPage], previous: Previous | None) -> Iterator[EditionPage]:
+    """Put each edition page in the tree: linked from the live site when its inputs are the
+    same as at the last build, else made (rendered) and written."""
+    for page in pages:
+        live_digest = previous.site.files.get(page.path) if previous else None
+        if live_digest and previous.inputs.get(page.path) == page.inputs:
+            writer.put(page.path, live_digest,
+                       lambda path, page=page: path.write_bytes(page.make().encode("utf-8")))
+        else:
+            data = page.make().encode("utf-8")
+            writer.put(page.path, hashlib.sha256(data).hexdigest(), lambda path, data=data: path.write_bytes(data))
+        yield page
+
+
+class TreeWriter:
+    """Brings a site folder from the files it holds (`had`) to a new set of files, writing
+    only what differs. A file is never written into: it is unlinked and made anew, because
+    the spare and live sites share the files they have in common."""
+
+    def __init__(self, folder: Path, had: dict[str, str], live: Path, live_files: dict[str, str]):
+        self.folder, self.had, self.live, self.live_files = folder, had, live, live_files
+        self.files: dict[str, str] = {}
+
+    def put(self, relative: str, digest: str, make: Callable[[Path], object]) -> None:
+        """Have `relative` hold the text with this digest: kept, linked from the live site,
+        or made by `make` (also when the live site lost the file)."""
+        self.files[relative] = digest
+        if self.had.get(relative) == digest:
+            return
+        target = self.folder / relative
+        if relative in self.had:
+            target.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        if self.live_files.get(relative) == digest:
+            try:
+                os.link(self.live / relative, target)
+                return
+            except FileNotFoundError:
+                pass
+        make(target)
+
+    def remove_the_rest(self) -> None:
+        """Delete the files the new site does not have, and the folders they leave empty."""
+        for relative in self.had.keys() - self.files.keys():
+            target = self.folder / relative
+            target.unlink(missing_ok=True)
+            for parent in target.parents:
+                if parent == self.folder or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+
+
+def static_files(config: SiteConfig) -> list[tuple[str, Path]]:
+    """The theme's static files: (path in the site, source)."""
+    static = config.theme_dir / "static"
+    if not static.is_dir():
+        return []
+    return sorted((f"static/{path.relative_to(static).as_posix()}", path)
+                  for path in static.rglob("*") if path.is_file())
 
 
 def remove_leftovers(output: Path) -> None:
@@ -299,30 +405,48 @@ def remove_leftovers(output: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap(staging: Path, output: Path, trash: Path) -> None:
-    """Put the staging folder in place of the output. The old site goes to `trash` (in the
-    cache) and is deleted by a detached process, so that the build ends as soon as the new
-    site is in place: deleting 25,000 files takes a second. Across disks it is deleted here."""
+def _swap(new: Path, output: Path, spare: Path) -> bool:
+    """Put the new site in place of the output, and keep the old one at `spare` (on another
+    disk, where a rename cannot take it, it is deleted). Returns whether it was kept. What is
+    no longer needed (an older spare, a site a killed build left half-swapped) goes to a trash
+    folder beside the spare and is deleted by a detached process, so that the build ends as
+    soon as the new site is in place: deleting 25,000 files takes a second. Builds into one
+    output folder hold its lock (`build_lock`), so none sees another's folders."""
     if not output.exists():
-        os.rename(staging, output)
-        return
-    trash.mkdir(parents=True, exist_ok=True)
-    retired = Path(tempfile.mkdtemp(prefix="site-", dir=trash))
+        os.rename(new, output)
+        return False
+    spare.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in spare.parent.glob("swap-*"):
+        os.rename(leftover, _trash_name(spare))
+    swapping = Path(tempfile.mkdtemp(prefix="swap-", dir=spare.parent))
     try:
-        os.rename(output, retired / "site")
+        os.rename(output, swapping / "site")
     except OSError:
-        retired = Path(tempfile.mkdtemp(prefix=f"{output.name}.old-", dir=output.parent))
-        os.rename(output, retired / output.name)
-        os.rename(staging, output)
-        shutil.rmtree(retired, ignore_errors=True)
-        return
-    os.rename(staging, output)
-    # Every site in the trash, so that one a killed deleter left behind goes too.
-    subprocess.Popen([sys.executable, "-c", _EMPTY_TRASH, str(trash)], start_new_session=True,
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        swapping.rmdir()
+        old = Path(tempfile.mkdtemp(prefix=f"{output.name}.old-", dir=output.parent))
+        os.rename(output, old / output.name)
+        os.rename(new, output)
+        shutil.rmtree(old, ignore_errors=True)
+        return False
+    os.rename(new, output)
+    if spare.exists():
+        os.rename(spare, _trash_name(spare))
+    os.rename(swapping / "site", spare)
+    swapping.rmdir()
+    if any(spare.parent.glob("trash-*")):
+        subprocess.Popen([sys.executable, "-c", _EMPTY_TRASH, str(spare.parent)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return True
 
 
-_EMPTY_TRASH = "import pathlib, shutil, sys\nfor p in pathlib.Path(sys.argv[1]).iterdir(): shutil.rmtree(p, True)"
+def _trash_name(spare: Path) -> Path:
+    """A new name in the trash: a folder is renamed straight to it, so that a deleter still
+    at work on the trash never finds it half moved."""
+    return spare.parent / f"trash-{os.getpid()}-{time.time_ns()}"
+
+
+_EMPTY_TRASH = ("import pathlib, shutil, sys\n"
+                "for p in pathlib.Path(sys.argv[1]).glob('trash-*'): shutil.rmtree(p, True)")
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:

@@ -10,20 +10,19 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .anchoring import AnnotatedArticle, anchor_article
 from .articles import article_paths, load_article, load_articles
-from .cache import ArticleResult, ResultCache, article_key, edition_key
+from .cache import ArticleResult, ResultCache, SiteState, article_key, edition_key
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .notes import Note, load_notes, load_notes_of, note_files
 from .edition import Spool, edition_parts, render_edition, spool_parts
-from .output import (article_files, article_search_records, check_output_folder, make_environment, publish,
-                     remove_leftovers, render_view)
+from .output import (Previous, Published, Tree, article_files, article_search_records, check_output_folder,
+                     make_environment, publish, remove_leftovers, render_view, static_files)
 from .rendering import article_text
 from .search import BUNDLE, plan_shards, records_digest
 
@@ -57,10 +56,12 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site, Report]:
 @dataclass(frozen=True)
 class Built:
     """What a build did: its problems (warnings only, or it would have raised), the number of
-    pages, and the seconds spent in the search indexer (None: the index was reused)."""
+    pages and of note files, and the seconds spent in the search indexer (None: the index was
+    reused)."""
 
     report: Report
     pages: int
+    notes: int
     search_seconds: float | None
     up_to_date: bool = False
 
@@ -71,43 +72,53 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
     When nothing it is made from changed since the last build into `output`, that site stands."""
     config = load_config(root, base_url)
     check_output_folder(config, output)
-    remove_leftovers(output)
     cache = ResultCache(root, reuse=use_cache)
-    plan = plan_articles(config, cache)
-    stamp = plan.stamp(str(output.resolve()), strict)
-    last = cache.last_build(output)
-    if use_cache and not plan.report.errors and last.get("stamp") == stamp and _same_folder(output, last.get("folder")):
-        return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], None, up_to_date=True)
-    spool = Spool()
-    report, results = render_articles(config, cache, plan, spool, progress=progress)
-    stop_on_problems(report, strict)
-    pages, search_seconds = publish_site(config, make_environment(config), output, results, cache, spool)
-    cache.record_build(output, {"stamp": stamp, "folder": _folder_identity(output), "pages": pages,
-                                "warnings": [vars(d) for d in report.sorted()]})
-    return Built(report, pages, search_seconds)
+    with cache.build_lock(output):
+        remove_leftovers(output)
+        plan = plan_articles(config, cache)
+        stamp = plan.stamp(str(output.resolve()), strict)
+        last = cache.last_build(output)
+        if use_cache and not plan.report.errors and last.get("stamp") == stamp and _same_folder(output, last):
+            return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes, None,
+                         up_to_date=True)
+        state = cache.site_state(output) if use_cache else None
+        keep_spool = state is not None and state.spool_size <= SPOOL_SLACK * state.live_bytes() + 2 ** 20
+        if not keep_spool:
+            cache.forget_state(output)  # its outlines point into the spool about to be emptied
+        spool = cache.spool(output, keep=keep_spool)
+        known = state.results if state and keep_spool else {}
+        report, results = render_articles(config, cache, plan, spool, known, progress=progress)
+        stop_on_problems(report, strict)
+        cache.forget_state(output)
+        published = publish_site(config, make_environment(config), output, results, cache, spool, plan.edition,
+                                 state.previous if state else None)
+        kept = {result.slug: result for result in results if result.outline}
+        cache.record_build(output, {"stamp": stamp, "folder": published.site.folder, "pages": published.pages,
+                                    "warnings": [vars(d) for d in report.sorted()]},
+                           SiteState(kept, spool.end, Previous(published.site, published.inputs, published.spare)))
+        spool.close()
+    return Built(report, published.pages, plan.notes, published.search_seconds)
 
 
-def _folder_identity(folder: Path) -> list[int]:
-    """The output folder's inode and change time: each build swaps in a new folder."""
-    stat = folder.stat()
-    return [stat.st_ino, stat.st_ctime_ns]
+# A kept spool is emptied when it has grown to this many times what the build uses of it.
+SPOOL_SLACK = 3
 
 
-def _same_folder(folder: Path, identity: list[int] | None) -> bool:
-    return folder.is_dir() and _folder_identity(folder) == identity
+def _same_folder(folder: Path, last: dict) -> bool:
+    return folder.is_dir() and Tree.identity(folder) == last.get("folder")
 
 
 def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult], cache: ResultCache,
-                 spool: Spool) -> tuple[int, float | None]:
+                 spool: Spool, edition: str, previous: Previous | None) -> Published:
     """Write the articles' files, the edition-wide pages and the search index (its records
-    read back from the cache); returns the number of pages and the seconds spent indexing."""
-    results = sorted((r for r in results if r.parts), key=lambda r: (r.parts.date, r.slug), reverse=True)
+    read back from the cache), from what `previous` published where it can."""
+    results = sorted((r for r in results if r.outline), key=lambda r: (r.outline.date, r.slug), reverse=True)
     shards = plan_shards([(r.slug, r.records_digest, r.record_count) for r in results], config.language)
     stored = [file for result in results for file in result.files]
-    edition_files = render_edition(env, config, [result.parts for result in results], spool,
-                                   [shard.bundle for shard in shards])
-    return publish(config, output, stored, cache.files, edition_files, shards,
-                   lambda position: cache.records(results[position].key))
+    pages = render_edition(env, config, [result.outline for result in results], spool,
+                           [shard.bundle for shard in shards], edition)
+    return publish(config, output, cache.files, stored, pages, shards,
+                   lambda position: cache.records(results[position].key), previous, cache.spare_path(output))
 
 
 def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
@@ -116,12 +127,13 @@ def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
     config = load_config(root)
     cache = ResultCache(root, writable=False)
     spool = Spool()
-    report, results = render_articles(config, cache, plan_articles(config, cache), spool)
+    plan = plan_articles(config, cache)
+    report, results = render_articles(config, cache, plan, spool, {})
     stop_on_problems(report, strict)
-    parts = [result.parts for result in results]
-    for _ in render_edition(make_environment(config), config, parts, spool, [BUNDLE]):
-        pass  # rendered for the templates' errors, not written
-    return len(parts), sum(len(part.notes) for part in parts), report
+    outlines = [result.outline for result in results]
+    for page in render_edition(make_environment(config), config, outlines, spool, [BUNDLE], plan.edition):
+        page.make()  # rendered for the templates' errors, not written
+    return len(outlines), sum(len(outline.notes) for outline in outlines), report
 
 
 def stop_on_problems(report: Report, strict: bool) -> None:
@@ -138,11 +150,13 @@ class Plan:
     slugs: list[str]
     keys: list[str]
     edition: str
+    static: str  # a hash of the theme's static files, which no article depends on
+    notes: int  # note files, anchored or not
     report: Report
 
     def stamp(self, *options: object) -> str:
         """One hash of the whole edition as a build would see it, with the build's options."""
-        digest = hashlib.sha256(repr(options).encode() + self.edition.encode())
+        digest = hashlib.sha256(repr(options).encode() + self.edition.encode() + self.static.encode())
         for slug, key in zip(self.slugs, self.keys):
             digest.update(f"{slug} {key}\n".encode())
         return digest.hexdigest()
@@ -155,24 +169,31 @@ def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "")
     edition = edition_key(config.root, config.theme_dir, variant=f"{config.base_url} {live_reload}")
     digests = cache.digests()
     keys = [article_key(edition, path, notes[path.stem], digests) for path in paths]
+    static = hashlib.sha256("".join(f"{relative}\0{digests.digest(path)}\n"
+                                    for relative, path in static_files(config)).encode()).hexdigest()
     if cache.writable:
         digests.save()
-    return Plan([path.stem for path in paths], keys, edition, report)
+    return Plan([path.stem for path in paths], keys, edition, static, sum(map(len, notes.values())), report)
 
 
 Progress = Callable[[int, int], None]  # (articles done, articles in all)
 
 
-def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: Spool, live_reload: str = "",
+def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: Spool,
+                    known: dict[str, ArticleResult], live_reload: str = "",
                     progress: Progress | None = None) -> tuple[Report, list[ArticleResult]]:
-    """Every article's result, from the cache or rendered, in file-name order, with its share
-    of the edition pages moved to `spool` as it arrives, and all problems in one report.
-    `live_reload` is for the preview's pages only."""
+    """Every article's result, in file-name order: `known` to be already in the spool (the
+    last build's, by slug), else from the cache or rendered, with its share of the edition
+    pages moved to `spool` as it arrives; and all problems in one report. `live_reload` is
+    for the preview's pages only."""
     report = Report(list(plan.report.diagnostics))
     results: list[ArticleResult | None] = [None] * len(plan.keys)
     for index, key in enumerate(plan.keys):
-        cached = cache.get(key)
-        results[index] = cached and spooled(cached, spool)
+        result = known.get(plan.slugs[index])
+        if result is None or result.key != key:
+            cached = cache.get(key)
+            result = cached and spooled(cached, spool)
+        results[index] = result
     missing = [index for index, result in enumerate(results) if result is None]
     jobs = [(str(config.root), config.base_url, plan.slugs[index], live_reload, plan.edition,
              plan.keys[index] if cache.writable else None) for index in missing]
@@ -185,12 +206,14 @@ def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: S
 
 def spooled(result: ArticleResult, spool: Spool) -> ArticleResult:
     """The result with its share of the edition pages moved out of memory, into the spool."""
-    return replace(result, parts=spool_parts(result.parts, spool)) if result.parts else result
+    return replace(result, parts=None, outline=spool_parts(result.parts, spool)) if result.parts else result
 
 
 def _run(jobs: list[tuple], progress: Progress | None) -> Iterator[ArticleResult]:
     """Render the jobs in order, spread over every core when there are enough of them."""
     if len(jobs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # a rebuild of one article does without
+
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
             chunk = max(1, min(16, len(jobs) // (8 * os.cpu_count())))
             yield from _counted(pool.map(render_article, jobs, chunksize=chunk), len(jobs), progress)

@@ -91,19 +91,32 @@ def bundles_in(site: Path) -> list[str]:
 
 def write_shards(shards: list[SearchShard], records_of: Callable[[int], list[SearchRecord]], site: Path,
                  language: str, previous: Path) -> float | None:
-    """Each shard's bundle in `site`: linked from the previous site when it was made from the
-    same records, else indexed anew. Returns the seconds spent indexing (None: all reused)."""
+    """Each shard's bundle in `site`: kept when `site` has it made from the same records,
+    linked from the `previous` site when that has it, else indexed anew; bundles of shards
+    that no longer exist are removed. Returns the seconds spent indexing (None: all reused)."""
     seconds = None
     for shard in shards:
-        old = previous / shard.bundle
-        if (old / KEY_FILE).is_file() and (old / KEY_FILE).read_text(encoding="utf-8") == shard.key:
-            shutil.copytree(old, site / shard.bundle, copy_function=os.link)
+        bundle = site / shard.bundle
+        if _bundle_key(bundle) == shard.key:
+            continue
+        shutil.rmtree(bundle, ignore_errors=True)
+        if _bundle_key(previous / shard.bundle) == shard.key:
+            shutil.copytree(previous / shard.bundle, bundle, copy_function=os.link)
             continue
         started = time.perf_counter()
-        write_search_index(map(records_of, shard.articles), site / shard.bundle, language)
-        (site / shard.bundle / KEY_FILE).write_text(shard.key, encoding="utf-8")
+        write_search_index(map(records_of, shard.articles), bundle, language)
+        (bundle / KEY_FILE).write_text(shard.key, encoding="utf-8")
         seconds = (seconds or 0.0) + time.perf_counter() - started
+    for name in set(bundles_in(site)) - {shard.bundle for shard in shards}:
+        shutil.rmtree(site / name)
     return seconds
+
+
+def _bundle_key(bundle: Path) -> str:
+    try:
+        return (bundle / KEY_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 def _scratch_folder(bundle: Path) -> Path:

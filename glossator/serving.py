@@ -42,6 +42,7 @@ class Preview:
         self.sources: dict[str, int] = {}
         self.cache = ResultCache(root)
         self.spool: Spool | None = None  # the edition pages' fragments, made anew by each full build
+        self.inputs: dict[str, str] = {}  # each edition page's inputs, as last written
 
     def rebuild(self, paths: list[str] | None = None) -> list[Diagnostic]:
         """Rebuild after whatever changed since the last call (the watcher may name the changed
@@ -93,11 +94,13 @@ class Preview:
         config = load_config(self.root, self.base_path())
         plan = plan_articles(config, self.cache, live_reload=self.live_reload)
         self.spool = Spool()
-        report, results = render_articles(config, self.cache, plan, self.spool, live_reload=self.live_reload)
+        report, results = render_articles(config, self.cache, plan, self.spool, {}, live_reload=self.live_reload)
         stop_on_problems(report, strict=False)
         self.env = make_environment(config, self.live_reload)
         remove_leftovers(self.output)
-        publish_site(config, self.env, self.output, results, self.cache, self.spool)
+        self.cache.forget_build(self.output)  # `build` must not take the preview's pages for its own
+        self.inputs = publish_site(config, self.env, self.output, results, self.cache, self.spool, plan.edition,
+                                   None).inputs
         article_problems = {id(d) for result in results for d in result.diagnostics}
         self.general = [d for d in report.diagnostics if id(d) not in article_problems]
         self.results = {result.slug: result for result in results}
@@ -117,10 +120,14 @@ class Preview:
         problems = self._diagnostics()
         if any(d.severity == "error" for d in problems):
             raise UserError(sorted(problems, key=lambda d: d.sort_key))
+        self.cache.forget_build(self.output)
         for slug in slugs:
             place_in_site(self.output, self.results[slug].files, self.cache.files)
-        write_in_place(self.output, render_edition(self.env, config, [r.parts for r in self.results.values()],
-                                                   self.spool, bundles_in(self.output)))
+        pages = list(render_edition(self.env, config, [r.outline for r in self.results.values() if r.outline],
+                                    self.spool, bundles_in(self.output), self.edition))
+        write_in_place(self.output, [(page.path, page.make()) for page in pages
+                                     if self.inputs.get(page.path) != page.inputs])
+        self.inputs.update((page.path, page.inputs) for page in pages)
 
 
 def _slug_of(path: str) -> str:

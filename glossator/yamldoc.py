@@ -10,13 +10,15 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 import yaml
 
 from .diagnostics import Diagnostic, UserError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 MAX_FILE_BYTES = 2_000_000
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -200,6 +202,8 @@ def validate(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
         return []
     except fastjsonschema.JsonSchemaException:
         pass
+    import jsonschema  # only to explain a no: it takes a tenth of a second to import
+
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     return [_schema_diagnostic(doc, schema, error) for error in errors]

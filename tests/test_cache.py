@@ -96,3 +96,49 @@ def test_lost_stored_pages_are_rendered_again(edition):
     shutil.rmtree(edition / CACHE_DIR / "files")
     shutil.rmtree(edition / "_site")
     assert build(edition) == first
+
+
+def test_each_rebuild_in_a_series_of_edits_is_byte_identical_to_a_clean_build(demo, tmp_path):
+    """From the third build on, a rebuild updates the site before the live one (the spare)
+    and swaps it in; after every kind of edit the site is exactly what a clean build makes."""
+    article = demo / "content/nsa-france-phone-calls.md"
+    notes = demo / "annotations/nsa-france-phone-calls"
+    copy = demo / "content/second-article.md"
+
+    def replace(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    edits = [
+        lambda: replace(notes / "expresed.md", "A spelling mistake", "A typo"),
+        lambda: shutil.copy(article, copy),
+        lambda: replace(copy, "title: 'Report:", "title: 'A copy of the report:"),
+        lambda: (notes / "fabius.md").unlink(),
+        lambda: replace(demo / "themes/default/templates/partials/note-entry.html", "<", "<!-- edited -->\n<"),
+        lambda: (demo / "themes/default/static/style.css").write_text("body { color: black; }\n"),
+        lambda: copy.unlink(),
+        lambda: replace(demo / "site.yaml", "label: Context", "label: Background"),
+    ]
+    build(demo)
+    for number, edit in enumerate(edits):
+        edit()
+        rebuilt = build(demo)
+        shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+        assert run_cli("build", "--no-cache", "--output", str(tmp_path / "clean"), cwd=demo).code == 0
+        assert rebuilt == tree(tmp_path / "clean"), f"after edit {number}"
+    assert list((demo / CACHE_DIR / "spare").iterdir()), "the previous site was kept to be updated"
+    assert sorted(p.name for p in demo.iterdir() if p.name.startswith("_site")) == ["_site"]
+
+
+def test_files_deleted_from_the_site_by_hand_come_back_with_the_next_rebuild(demo, tmp_path):
+    notes = demo / "annotations/nsa-france-phone-calls"
+    build(demo)
+    (notes / "expresed.md").write_text((notes / "expresed.md").read_text().replace("spelling", "spellng"))
+    build(demo)  # the first site is now the spare, to be brought up to date from the live one
+    for page in ("notes/index.html", "nsa-france-phone-calls/index.html"):  # the same in the next site
+        (demo / "_site" / page).unlink()
+    shutil.copy(demo / "content/nsa-france-phone-calls.md", demo / "content/copy.md")
+    rebuilt = build(demo)
+    assert run_cli("build", "--no-cache", "--output", str(tmp_path / "clean"), cwd=demo).code == 0
+    assert rebuilt == tree(tmp_path / "clean")
