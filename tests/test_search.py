@@ -70,3 +70,12 @@ def test_an_edit_changes_one_shard_and_shards_stay_under_their_size(monkeypatch)
     assert sum(a.key != b.key for a, b in zip(before, after)) == 1
     assert sorted(p for s in after for p in s.articles) == list(range(200))
     assert max(len(s.articles) * 16 for s in after) < 2.5 * 100, "hashing spreads articles evenly enough"
+
+
+def test_a_large_index_has_larger_shards_rather_than_more_of_them(monkeypatch):
+    from glossator import search
+
+    monkeypatch.setattr(search, "SHARD_RECORDS", 100)
+    monkeypatch.setattr(search, "MAX_SHARDS", 8)
+    assert len(search.plan_shards([(f"s{n}", "d", 16) for n in range(40)], "en")) == 7  # 640 records
+    assert len(search.plan_shards([(f"s{n}", "d", 16) for n in range(400)], "en")) == 8
