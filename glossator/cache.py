@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from .search import SearchRecord
 
 CACHE_DIR = ".glossator-cache"
 CACHE_FORMAT = 2  # raised whenever what an entry holds changes, so old entries are not read
+PRUNE_AT_LEAST = 100  # new entries before the cache is pruned, for an edition of fewer articles
 DEPENDENCIES = ("jinja2", "markdown", "pyyaml", "nh3", "jsonschema", "fastjsonschema", "rapidfuzz")
 
 
@@ -64,11 +66,13 @@ def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
 
 class FileDigests:
     """The SHA-256 of source files, remembered with their size, modification time and inode
-    (as git's index does), so that a rebuild reads only the files that changed."""
+    (as git's index does), so that a rebuild reads only the files that changed. Only the
+    files asked about are saved: a deleted source is forgotten."""
 
     def __init__(self, folder: Path, enabled: bool):
         self.file = folder / "digests.json"
         self.known: dict[str, str] = {}  # path -> "size mtime inode sha256", one string is quick to save
+        self.asked: set[str] = set()
         self.changed = False
         if enabled:
             try:
@@ -78,6 +82,7 @@ class FileDigests:
 
     def digest(self, path: str | Path) -> str:
         name = str(path)
+        self.asked.add(name)
         stat = os.stat(name)
         signature = f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino} "
         known = self.known.get(name)
@@ -90,8 +95,8 @@ class FileDigests:
         return value
 
     def save(self) -> None:
-        if self.changed:
-            _write_json(self.file, self.known)
+        if self.changed or len(self.asked) < len(self.known):
+            _write_json(self.file, {name: self.known[name] for name in sorted(self.asked)})
 
 
 def article_key(edition: str, article: Path, notes: list[str], digests: FileDigests) -> str:
@@ -218,6 +223,41 @@ class ResultCache:
 
     def spare_path(self, output: Path) -> Path:
         return self.folder / "spare" / self._output_name(output)
+
+    def prune_when_grown(self, new_entries: int, articles: int) -> None:
+        """Count the entries a build added; once they add up to as many as the edition has
+        articles (or a hundred, for a small one), `prune`. Pruning reads the whole cache, so
+        it waits until there is about an edition's worth of old results to drop."""
+        counter = self.folder / "growth.json"
+        try:
+            grown = json.loads(counter.read_text(encoding="utf-8"))["new_entries"] + new_entries
+        except (OSError, ValueError, KeyError, TypeError):
+            grown = new_entries
+        if grown >= max(articles, PRUNE_AT_LEAST):
+            self.prune()
+            grown = 0
+        _write_json(counter, {"new_entries": grown})
+
+    def prune(self) -> None:
+        """Delete the results and stored files that no build's state uses: what edits and
+        changed templates left behind. What was written in the last minute stays, in case a
+        preview (which keeps no state) has just stored it."""
+        entries, files = set(), set()
+        for state in (self.folder / "builds").glob("*.state.json"):
+            try:
+                for result in json.loads(state.read_text(encoding="utf-8"))["results"]:
+                    entries.add(f"{result['key']}.json")
+                    files.update(digest for _, digest in result["files"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # a broken state keeps nothing: its build will start afresh
+        recent = time.time() - 60
+        for path, used in [(p, entries) for p in self.folder.glob("??/*.json")] + \
+                          [(p, files) for p in self.files.folder.glob("??/*")]:
+            try:
+                if path.name not in used and path.stat().st_mtime < recent:
+                    path.unlink()
+            except OSError:
+                pass
 
     @contextmanager
     def build_lock(self, output: Path) -> Iterator[None]:

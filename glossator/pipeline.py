@@ -97,6 +97,8 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
                                     "warnings": [vars(d) for d in report.sorted()]},
                            SiteState(kept, spool.end, Previous(published.site, published.inputs, published.spare)))
         spool.close()
+        old_keys = {result.key for result in state.results.values()} if state else set()
+        cache.prune_when_grown(len(set(plan.keys) - old_keys), len(plan.keys))
     return Built(report, published.pages, plan.notes, published.search_seconds)
 
 

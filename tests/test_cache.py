@@ -3,6 +3,7 @@ site.yaml, article or note invalidates what it must; a corrupt cache only costs 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -142,3 +143,32 @@ def test_files_deleted_from_the_site_by_hand_come_back_with_the_next_rebuild(dem
     rebuilt = build(demo)
     assert run_cli("build", "--no-cache", "--output", str(tmp_path / "clean"), cwd=demo).code == 0
     assert rebuilt == tree(tmp_path / "clean")
+
+
+def test_the_cache_drops_what_no_build_uses_once_it_has_grown(edition, monkeypatch):
+    import os
+    import time
+
+    from glossator import cache
+    from glossator.pipeline import build as build_in_process
+
+    monkeypatch.setattr(cache, "PRUNE_AT_LEAST", 4)
+    note = edition / "annotations/harbour-pier/cracks.md"
+    folder = edition / CACHE_DIR
+    build_in_process(edition, edition / "_site")  # one new entry
+    for number in range(2):  # two more, each leaving the one before unused
+        note.write_text(note.read_text() + f"\nEdit {number}.\n", encoding="utf-8")
+        build_in_process(edition, edition / "_site")
+    assert len(list(folder.glob("??/*.json"))) == 3, "not pruned yet"
+    an_hour_ago = time.time() - 3600
+    for path in folder.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago), follow_symlinks=False)
+    note.write_text(note.read_text() + "\nLast edit.\n", encoding="utf-8")
+    build_in_process(edition, edition / "_site")  # the fourth new entry: pruned
+    entries = list(folder.glob("??/*.json"))
+    assert len(entries) == 1
+    result = json.loads(entries[0].read_text().splitlines()[0])
+    assert {p.name for p in (folder / "files").glob("??/*")} == {digest for _, digest in result["files"]}
+    site = tree(edition / "_site")
+    shutil.rmtree(edition / "_site")
+    assert build(edition) == site, "what the pruned cache kept builds the same site"
