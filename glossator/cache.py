@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostic
-from .edition import EditionParts, Outline, Spool, outline_fragments, outline_from_json, outline_to_json
+from .edition import TABLE_ENTRY_SIZE, EditionParts, Outline, Spool, outline_fragments, outline_from_json, outline_to_json
 from .output import Previous, Tree
 from .search import SearchRecord
 
@@ -96,7 +96,7 @@ class FileDigests:
 
     def save(self) -> None:
         if self.changed or len(self.asked) < len(self.known):
-            _write_json(self.file, {name: self.known[name] for name in sorted(self.asked)})
+            _write_json(self.file, [{name: self.known[name] for name in sorted(self.asked)}])
 
 
 def article_key(edition: str, article: Path, notes: list[str], digests: FileDigests) -> str:
@@ -171,7 +171,7 @@ class ResultCache:
         never one with errors."""
         if not self.writable or result.parts is None or any(d.severity == "error" for d in result.diagnostics):
             return
-        _write_json(self._entry(key), result_to_json(result), [vars(record) for record in records])
+        _write_json(self._entry(key), [result_to_json(result), [vars(record) for record in records]])
 
     def records(self, key: str) -> list[SearchRecord]:
         """The search records stored with a result, on the entry's second line: only a search
@@ -189,16 +189,18 @@ class ResultCache:
 
     def record_build(self, output: Path, record: dict, state: SiteState) -> None:
         if self.writable:
-            _write_json(self._build_file(output, "state.json"), state.to_json())
-            _write_json(self._build_file(output, "json"), record)
+            _write_json(self._build_file(output, "state.json"), state.to_json_lines())
+            _write_json(self._build_file(output, "json"), [record])
 
     def site_state(self, output: Path) -> SiteState | None:
         """What the last build into `output` left for the next one, if it still holds: the
         output folder and the spare are as it left them, and so is its spool."""
         try:
-            data = json.loads(self._build_file(output, "state.json").read_text(encoding="utf-8"))
-            state = SiteState.from_json(data)
-            if state.previous.site.describes(output) and self.spool_path(output).stat().st_size >= state.spool_size:
+            with self._build_file(output, "state.json").open(encoding="utf-8") as lines:
+                state = SiteState.from_json_lines(lines)
+            spool = self.spool_path(output)
+            if state.previous.site.describes(output) and spool.stat().st_size >= state.spool_size \
+                    and Spool.table_path(spool).stat().st_size == TABLE_ENTRY_SIZE * state.fragments:
                 return state
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -236,7 +238,7 @@ class ResultCache:
         if grown >= max(articles, PRUNE_AT_LEAST):
             self.prune()
             grown = 0
-        _write_json(counter, {"new_entries": grown})
+        _write_json(counter, [{"new_entries": grown}])
 
     def prune(self) -> None:
         """Delete the results and stored files that no build's state uses: what edits and
@@ -245,9 +247,11 @@ class ResultCache:
         entries, files = set(), set()
         for state in (self.folder / "builds").glob("*.state.json"):
             try:
-                for result in json.loads(state.read_text(encoding="utf-8"))["results"]:
-                    entries.add(f"{result['key']}.json")
-                    files.update(digest for _, digest in result["files"])
+                with state.open(encoding="utf-8") as lines:
+                    next(lines)  # the header
+                    for result in map(json.loads, lines):
+                        entries.add(f"{result['key']}.json")
+                        files.update(digest for _, digest in result["files"])
             except (OSError, ValueError, KeyError, TypeError):
                 continue  # a broken state keeps nothing: its build will start afresh
         recent = time.time() - 60
@@ -282,33 +286,38 @@ class ResultCache:
 @dataclass(frozen=True)
 class SiteState:
     """What a build leaves for the next build into the same folder: each article's result
-    with its fragments' places in the spool (`spool_size` bytes long then), and the site it
-    published (`previous`)."""
+    with its fragments' numbers in the spool (then `spool_size` bytes and `fragments`
+    fragments long), and the site it published (`previous`). Saved as JSON lines: a header,
+    then a line per result, so that neither saving nor loading holds it all twice."""
 
     results: dict[str, ArticleResult]  # by slug
     spool_size: int
+    fragments: int
     previous: Previous
 
-    def to_json(self) -> dict:
+    def to_json_lines(self) -> Iterator[dict]:
         previous = self.previous
-        return {"results": [dict(result_to_json(result), key=result.key) for result in self.results.values()],
-                "spool_size": self.spool_size, "site": vars(previous.site), "inputs": previous.inputs,
-                "spare": vars(previous.spare) if previous.spare else None}
+        yield {"spool_size": self.spool_size, "fragments": self.fragments, "site": vars(previous.site),
+               "inputs": previous.inputs, "spare": vars(previous.spare) if previous.spare else None}
+        for result in self.results.values():
+            yield dict(result_to_json(result), key=result.key)
 
     @staticmethod
-    def from_json(data: dict) -> SiteState:
-        results = [result_from_json(result, result["key"]) for result in data["results"]]
-        spare = data["spare"]
-        return SiteState({result.slug: result for result in results}, data["spool_size"],
-                         Previous(Tree(**data["site"]), data["inputs"], Tree(**spare) if spare else None))
+    def from_json_lines(lines: Iterable[str]) -> SiteState:
+        lines = iter(lines)
+        header = json.loads(next(lines))
+        results = (result_from_json(data, data["key"]) for data in map(json.loads, lines))
+        spare = header["spare"]
+        return SiteState({result.slug: result for result in results}, header["spool_size"], header["fragments"],
+                         Previous(Tree(**header["site"]), header["inputs"], Tree(**spare) if spare else None))
 
-    def live_bytes(self) -> int:
-        """The bytes of the spool its outlines use; the rest is fragments of older builds."""
-        return sum(fragment[2] for result in self.results.values() if result.outline
-                   for fragment in outline_fragments(result.outline))
+    def used_fragments(self) -> int:
+        """How many of the spool's fragments its outlines use; the rest are older builds'."""
+        return sum(sum(1 for _ in outline_fragments(result.outline)) for result in self.results.values()
+                   if result.outline)
 
 
-def _write_json(target: Path, *documents) -> None:
+def _write_json(target: Path, documents: Iterable[object]) -> None:
     """Write one JSON document per line, through a temporary file and a rename, so that a
     reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ import hashlib
 import os
 import sys
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,9 @@ from .syndication import (FEED_ENTRIES, FeedEntry, atom_entry, atom_feed, robots
 ARTICLES_PER_PAGE = 100
 NOTES_PER_PAGE = 200
 
-Fragment = tuple[str, int, int]  # (digest of its text, offset, length) of a fragment in a Spool
+Fragment = int  # a fragment's number in its Spool
+TABLE_COLUMNS = ("Q", "Q", "I")  # a Spool's table: each fragment's digest, offset and length
+TABLE_ENTRY_SIZE = sum(array(code).itemsize for code in TABLE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -64,39 +67,72 @@ def edition_parts(env: jinja2.Environment, config: SiteConfig, view: ArticleView
 
 
 class Spool:
-    """Fragments in a file, read back when their page is written: a temporary file, or one
-    kept between builds (`path`) that new fragments are appended to."""
+    """Fragments in a file, read back when their page is written, with a table of where
+    each one is and a digest of its text: a fragment is its number in the table, so that
+    150,000 notes' fragments take a few megabytes of memory. The file is temporary, or kept
+    between builds (`path`, with the table beside it) and appended to."""
 
     def __init__(self, path: Path | None = None, fresh: bool = True) -> None:
+        self.digests, self.offsets, self.lengths = (array(code) for code in TABLE_COLUMNS)
         if path is None:
-            self.file = tempfile.TemporaryFile()
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.file = open(path, "w+b" if fresh else "a+b")  # a+b: every write appends
-        self.end = self.file.seek(0, os.SEEK_END)
+            self.file, self.table = tempfile.TemporaryFile(), None
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.table = self.table_path(path)
+        if not fresh:
+            self._read_table()
+        self.file = open(path, "w+b" if fresh else "a+b")  # a+b: every write appends
 
-    def put_all(self, texts: list[str]) -> list[Fragment]:
-        """Append the texts in one write; returns where each one is."""
-        fragments, chunks = [], []
+    @staticmethod
+    def table_path(path: Path) -> Path:
+        return path.with_name(path.name + "-table")
+
+    def _read_table(self) -> None:
+        data = self.table.read_bytes()
+        count, start = len(data) // TABLE_ENTRY_SIZE, 0
+        for column in (self.digests, self.offsets, self.lengths):
+            column.frombytes(data[start:start + column.itemsize * count])
+            start += column.itemsize * count
+
+    @property
+    def end(self) -> int:
+        return self.file.seek(0, os.SEEK_END)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def put_all(self, texts: list[str]) -> range:
+        """Append the texts in one write; returns their numbers."""
+        first, end, chunks = len(self.offsets), self.end, []
         for text in texts:
             data = text.encode("utf-8")
-            fragments.append((hashlib.blake2b(data, digest_size=8).hexdigest(), self.end, len(data)))
+            self.digests.append(int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little"))
+            self.offsets.append(end)
+            self.lengths.append(len(data))
             chunks.append(data)
-            self.end += len(data)
-        self.file.seek(0, os.SEEK_END)
+            end += len(data)
         self.file.write(b"".join(chunks))
-        return fragments
+        return range(first, len(self.offsets))
 
     def get(self, fragment: Fragment) -> str:
-        self.file.seek(fragment[1])
-        return self.file.read(fragment[2]).decode("utf-8")
+        self.file.seek(self.offsets[fragment])
+        return self.file.read(self.lengths[fragment]).decode("utf-8")
+
+    def digest(self, fragment: Fragment) -> int:
+        return self.digests[fragment]
 
     def join(self, fragments: Iterable[Fragment]) -> Markup:
         """Fragments joined into one Markup for a template: one value, not thousands."""
         return Markup("".join(self.get(fragment) for fragment in fragments))
 
     def close(self) -> None:
+        """Close the file, writing the table of a kept spool (through a rename: a build killed
+        before this leaves the last one, which still describes the start of the file)."""
         self.file.close()
+        if self.table is not None:
+            temporary = self.table.with_name(self.table.name + ".tmp")
+            temporary.write_bytes(self.digests.tobytes() + self.offsets.tobytes() + self.lengths.tobytes())
+            os.replace(temporary, self.table)
 
 
 @dataclass(frozen=True)
@@ -136,11 +172,9 @@ def outline_fragments(outline: Outline) -> Iterator[Fragment]:
 def outline_from_json(data: list) -> Outline:
     """An Outline from its JSON form (a list of its fields, fragments as lists)."""
     slug, date, index_item, notes, feed_entry, note_feed_entries, sitemap_entry = data
-    return Outline(slug, date, tuple(index_item),
-                   tuple((sys.intern(kind), sys.intern(author), tuple(entry), tuple(credit))
-                         for kind, author, entry, credit in notes),
-                   (feed_entry[0], tuple(feed_entry[1])),
-                   tuple((updated, tuple(entry)) for updated, entry in note_feed_entries), tuple(sitemap_entry))
+    return Outline(slug, date, index_item,
+                   tuple((sys.intern(kind), sys.intern(author), entry, credit) for kind, author, entry, credit in notes),
+                   tuple(feed_entry), tuple(map(tuple, note_feed_entries)), sitemap_entry)
 
 
 def outline_to_json(outline: Outline) -> list:
@@ -189,12 +223,12 @@ class EditionPage:
 
 
 def _inputs(edition: str, path: str, *parts: object) -> str:
-    """`parts` hold digests and small values only, never a fragment's place in the spool."""
+    """`parts` hold digests and small values only, never a fragment's number in the spool."""
     return hashlib.sha256(f"{edition}\0{path}\0{parts!r}".encode()).hexdigest()
 
 
-def _digests(fragments: Iterable[Fragment]) -> tuple[str, ...]:
-    return tuple(fragment[0] for fragment in fragments)
+def _digests(spool: Spool, fragments: Iterable[Fragment]) -> str:
+    return array("Q", map(spool.digests.__getitem__, fragments)).tobytes().hex()
 
 
 def grouped_pages(groups: list[tuple[str, list[Fragment]]], size: int
@@ -246,7 +280,7 @@ def render_edition(env: jinja2.Environment, config: SiteConfig, outlines: list[O
     latest = max((p.date for p in outlines), default="")
     static_pages = [("", latest), ("notes/", ""), ("errata/", ""), ("contributors/", ""), ("search/", "")]
     entries = [p.sitemap_entry for p in outlines]
-    yield EditionPage("sitemap.xml", _inputs(edition, "sitemap.xml", static_pages, _digests(entries)),
+    yield EditionPage("sitemap.xml", _inputs(edition, "sitemap.xml", static_pages, _digests(spool, entries)),
                       lambda: sitemap([sitemap_entry(config, path, date) for path, date in static_pages]
                                       + [spool.get(entry) for entry in entries]))
     yield EditionPage("robots.txt", _inputs(edition, "robots.txt"), lambda: robots(config))
@@ -271,7 +305,8 @@ class Lists:
         count = _page_count(len(outlines), ARTICLES_PER_PAGE)
         for number in range(1, count + 1):
             pager = Pager("", number, count)
-            shown = Joined(p.index_item for p in outlines[(number - 1) * ARTICLES_PER_PAGE:number * ARTICLES_PER_PAGE])
+            shown = Joined(self.spool,
+                           [p.index_item for p in outlines[(number - 1) * ARTICLES_PER_PAGE:number * ARTICLES_PER_PAGE]])
             yield self.template_page(pager.path + "index.html", "index.html", (pager, shown.digests),
                                      items=shown, pager=pager)
 
@@ -282,7 +317,7 @@ class Lists:
         count = _page_count(sum(len(refs) for _, refs in groups), NOTES_PER_PAGE)
         for number, page in enumerate(grouped_pages(groups, NOTES_PER_PAGE), start=1):
             pager = Pager(base, number, count)
-            shown = [(name, total, Joined(refs)) for name, total, refs in page]
+            shown = [(name, total, Joined(self.spool, refs)) for name, total, refs in page]
             path = pager.path + "index.html"
             inputs = (pager, [(name, total, joined.digests) for name, total, joined in shown])
             yield EditionPage(path, _inputs(self.edition, path, template, inputs),
@@ -299,9 +334,9 @@ class Lists:
 class Joined:
     """Fragments that a page shows joined into one value."""
 
-    def __init__(self, fragments: Iterable[Fragment]):
-        self.fragments = list(fragments)
-        self.digests = _digests(self.fragments)
+    def __init__(self, spool: Spool, fragments: list[Fragment]):
+        self.fragments = fragments
+        self.digests = _digests(spool, fragments)
 
 
 def _feeds(config: SiteConfig, outlines: list[Outline], spool: Spool, edition: str) -> Iterator[EditionPage]:
@@ -311,7 +346,7 @@ def _feeds(config: SiteConfig, outlines: list[Outline], spool: Spool, edition: s
             ("feed.xml", config.title, [p.feed_entry for p in outlines]),
             ("notes.xml", f"{config.title}: notes", [e for p in outlines for e in p.note_feed_entries])):
         newest = sorted(entries, key=lambda entry: entry[0], reverse=True)[:FEED_ENTRIES]
-        inputs = _inputs(edition, path, [(updated, fragment[0]) for updated, fragment in newest])
+        inputs = _inputs(edition, path, [(updated, spool.digest(fragment)) for updated, fragment in newest])
         yield EditionPage(path, inputs, _feed_maker(config, title, path, newest, spool))
 
 

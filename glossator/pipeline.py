@@ -82,28 +82,34 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
             return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes, None,
                          up_to_date=True)
         state = cache.site_state(output) if use_cache else None
-        keep_spool = state is not None and state.spool_size <= SPOOL_SLACK * state.live_bytes() + 2 ** 20
+        keep_spool = state is not None and state.fragments <= SPOOL_SLACK * state.used_fragments() + SPOOL_MINIMUM
         if not keep_spool:
             cache.forget_state(output)  # its outlines point into the spool about to be emptied
         spool = cache.spool(output, keep=keep_spool)
-        known = state.results if state and keep_spool else {}
-        report, results = render_articles(config, cache, plan, spool, known, progress=progress)
+        report, results = render_articles(config, cache, plan, spool, state.results if keep_spool else {},
+                                          progress=progress)
         stop_on_problems(report, strict)
         cache.forget_state(output)
+        old_keys = {result.key for result in state.results.values()} if state else set()
+        previous = state.previous if state else None
+        state = None  # its results, all in memory, are not needed any more
         published = publish_site(config, make_environment(config), output, results, cache, spool, plan.edition,
-                                 state.previous if state else None)
+                                 previous)
+        spooled_bytes, spooled_fragments = spool.end, len(spool)
+        spool.close()
         kept = {result.slug: result for result in results if result.outline}
         cache.record_build(output, {"stamp": stamp, "folder": published.site.folder, "pages": published.pages,
                                     "warnings": [vars(d) for d in report.sorted()]},
-                           SiteState(kept, spool.end, Previous(published.site, published.inputs, published.spare)))
-        spool.close()
-        old_keys = {result.key for result in state.results.values()} if state else set()
+                           SiteState(kept, spooled_bytes, spooled_fragments,
+                                     Previous(published.site, published.inputs, published.spare)))
         cache.prune_when_grown(len(set(plan.keys) - old_keys), len(plan.keys))
     return Built(report, published.pages, plan.notes, published.search_seconds)
 
 
-# A kept spool is emptied when it has grown to this many times what the build uses of it.
+# A kept spool is emptied when it has grown to this many times the fragments the build uses
+# (and by this many more: a small spool is not worth the trouble).
 SPOOL_SLACK = 3
+SPOOL_MINIMUM = 10_000
 
 
 def _same_folder(folder: Path, last: dict) -> bool:

@@ -172,3 +172,22 @@ def test_the_cache_drops_what_no_build_uses_once_it_has_grown(edition, monkeypat
     site = tree(edition / "_site")
     shutil.rmtree(edition / "_site")
     assert build(edition) == site, "what the pruned cache kept builds the same site"
+
+
+def test_a_spool_grown_with_old_fragments_is_emptied_and_the_site_stays_the_same(edition, monkeypatch, tmp_path):
+    from glossator import pipeline
+
+    monkeypatch.setattr(pipeline, "SPOOL_SLACK", 1)
+    monkeypatch.setattr(pipeline, "SPOOL_MINIMUM", 0)
+    note = edition / "annotations/harbour-pier/cracks.md"
+    pipeline.build(edition, edition / "_site")
+    (spool,) = (edition / CACHE_DIR / "builds").glob("*.spool")
+    first_size = spool.stat().st_size
+    note.write_text(note.read_text() + "\nAn edit.\n", encoding="utf-8")
+    pipeline.build(edition, edition / "_site")  # appends the edited article's fragments
+    assert spool.stat().st_size > first_size
+    note.write_text(note.read_text() + "\nAnother edit.\n", encoding="utf-8")
+    pipeline.build(edition, edition / "_site")  # too many unused fragments: starts again
+    assert spool.stat().st_size < first_size + 200
+    pipeline.build(edition, tmp_path / "clean", use_cache=False)
+    assert tree(edition / "_site") == tree(tmp_path / "clean")
