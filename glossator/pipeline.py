@@ -81,18 +81,16 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
         if use_cache and not plan.report.errors and last.get("stamp") == stamp and _same_folder(output, last):
             return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes, None,
                          up_to_date=True)
-        state = cache.site_state(output) if use_cache else None
-        keep_spool = state is not None and state.fragments <= SPOOL_SLACK * state.used_fragments() + SPOOL_MINIMUM
-        if not keep_spool:
-            cache.forget_state(output)  # its outlines point into the spool about to be emptied
-        spool = cache.spool(output, keep=keep_spool)
-        report, results = render_articles(config, cache, plan, spool, state.results if keep_spool else {},
-                                          progress=progress)
+        last_state = cache.site_state(output) if use_cache else None
+        known, previous = _reusable(last_state, plan)
+        old_keys = {result.key for result in last_state.results.values()} if last_state else set()
+        del last_state  # at 10,000 articles its results take 100 MB: keep only those still valid
+        if not known:
+            cache.forget_state(output)  # it points into the spool, which is about to be emptied
+        spool = cache.spool(output, keep=bool(known))
+        report, results = render_articles(config, cache, plan, spool, known, progress=progress)
         stop_on_problems(report, strict)
         cache.forget_state(output)
-        old_keys = {result.key for result in state.results.values()} if state else set()
-        previous = state.previous if state else None
-        state = None  # its results, all in memory, are not needed any more
         published = publish_site(config, make_environment(config), output, results, cache, spool, plan.edition,
                                  previous)
         spooled_bytes, spooled_fragments = spool.end, len(spool)
@@ -104,6 +102,18 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
                                      Previous(published.site, published.inputs, published.spare)))
         cache.prune_when_grown(len(set(plan.keys) - old_keys), len(plan.keys))
     return Built(report, published.pages, plan.notes, published.search_seconds)
+
+
+def _reusable(state: SiteState | None, plan: Plan) -> tuple[dict[str, ArticleResult], Previous | None]:
+    """From the last build's state: the results whose keys are unchanged, with their
+    fragments in the kept spool (none when the spool is to be emptied), and the site it
+    published."""
+    if state is None:
+        return {}, None
+    if state.fragments > SPOOL_SLACK * state.used_fragments() + SPOOL_MINIMUM:
+        return {}, state.previous
+    keys = dict(zip(plan.slugs, plan.keys))
+    return {slug: result for slug, result in state.results.items() if keys.get(slug) == result.key}, state.previous
 
 
 # A kept spool is emptied when it has grown to this many times the fragments the build uses
