@@ -191,3 +191,31 @@ def test_a_spool_grown_with_old_fragments_is_emptied_and_the_site_stays_the_same
     assert spool.stat().st_size < first_size + 200
     pipeline.build(edition, tmp_path / "clean", use_cache=False)
     assert tree(edition / "_site") == tree(tmp_path / "clean")
+
+
+def test_a_build_that_fails_while_updating_the_spare_leaves_the_live_site_and_the_next_one_mends(
+        demo, monkeypatch, tmp_path):
+    import pytest
+
+    from glossator import output, pipeline
+
+    note = demo / "annotations/nsa-france-phone-calls/expresed.md"
+    for number in range(2):  # the second build keeps the first site as the spare
+        note.write_text(note.read_text() + f"\nEdit {number}.\n", encoding="utf-8")
+        pipeline.build(demo, demo / "_site")
+    assert list((demo / CACHE_DIR / "spare").iterdir())
+    live = tree(demo / "_site")
+    note.write_text(note.read_text() + "\nThe edit that fails.\n", encoding="utf-8")
+    (demo / "annotations/nsa-france-phone-calls/fabius.md").unlink()
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # as if the build were stopped once the spare's pages are written
+
+    monkeypatch.setattr(output, "write_shards", killed)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(demo, demo / "_site")
+    assert tree(demo / "_site") == live
+    monkeypatch.undo()
+    pipeline.build(demo, demo / "_site")
+    pipeline.build(demo, tmp_path / "clean", use_cache=False)
+    assert tree(demo / "_site") == tree(tmp_path / "clean")
