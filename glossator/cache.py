@@ -1,7 +1,9 @@
 """Cache: each article's rendered result, stored under a hash of everything that can change it
 (the tool and its dependencies, site.yaml, the theme's templates, the article file and its
-note files), so that an unchanged article is never rendered again. A missing or corrupt entry
-only costs the time to render it; the cache is JSON, never code."""
+note files), so that an unchanged article is never rendered again; and, for each output folder,
+what the last build into it left for the next one (its state, its spool of edition-page
+fragments, the site before the live one). A missing or corrupt entry only costs the time to
+render it; the cache is JSON and plain arrays of numbers, never code."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ class ArticleResult:
 
     slug: str
     files: list[tuple[str, str]]
-    parts: EditionParts | None  # None when it failed, or once its parts are spooled:
+    parts: EditionParts | None  # None when it failed, or once its parts are in the spool
     records_digest: str  # the search records stay in the cache until the index needs them
     record_count: int
     diagnostics: list[Diagnostic]

@@ -23,6 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from .config import SiteConfig
+from .diagnostics import Diagnostic, UserError
 from .output import ArticleView, template_errors
 from .syndication import (FEED_ENTRIES, FeedEntry, atom_entry, atom_feed, robots, sitemap, sitemap_entry,
                           w3c_datetime)
@@ -74,6 +75,7 @@ class Spool:
 
     def __init__(self, path: Path | None = None, fresh: bool = True) -> None:
         self.digests, self.offsets, self.lengths = (array(code) for code in TABLE_COLUMNS)
+        self.name = str(path or "temporary spool")
         if path is None:
             self.file, self.table = tempfile.TemporaryFile(), None
             return
@@ -106,7 +108,7 @@ class Spool:
         first, end, chunks = len(self.offsets), self.end, []
         for text in texts:
             data = text.encode("utf-8")
-            self.digests.append(int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little"))
+            self.digests.append(_digest(data))
             self.offsets.append(end)
             self.lengths.append(len(data))
             chunks.append(data)
@@ -115,8 +117,14 @@ class Spool:
         return range(first, len(self.offsets))
 
     def get(self, fragment: Fragment) -> str:
+        """The fragment's text, checked against its digest: a damaged spool stops the build
+        (whose state is already forgotten, so the next build starts afresh)."""
         self.file.seek(self.offsets[fragment])
-        return self.file.read(self.lengths[fragment]).decode("utf-8")
+        data = self.file.read(self.lengths[fragment])
+        if _digest(data) != self.digests[fragment]:
+            raise UserError([Diagnostic(self.name, 1, 1, "the build cache is damaged",
+                                        "build again: the next build does not use what is damaged")])
+        return data.decode("utf-8")
 
     def digest(self, fragment: Fragment) -> int:
         return self.digests[fragment]
@@ -133,6 +141,10 @@ class Spool:
             temporary = self.table.with_name(self.table.name + ".tmp")
             temporary.write_bytes(self.digests.tobytes() + self.offsets.tobytes() + self.lengths.tobytes())
             os.replace(temporary, self.table)
+
+
+def _digest(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 @dataclass(frozen=True)

@@ -219,3 +219,22 @@ def test_a_build_that_fails_while_updating_the_spare_leaves_the_live_site_and_th
     pipeline.build(demo, demo / "_site")
     pipeline.build(demo, tmp_path / "clean", use_cache=False)
     assert tree(demo / "_site") == tree(tmp_path / "clean")
+
+
+def test_a_damaged_spool_stops_one_build_and_the_next_starts_afresh(tmp_path):
+    from bench.generate import generate
+
+    edition = generate(3, tmp_path / "edition")
+    build(edition)
+    (spool,) = (edition / CACHE_DIR / "builds").glob("*.spool")
+    spool.write_bytes(bytes(spool.stat().st_size))  # zeros in place of every fragment
+    note = sorted((edition / "annotations").glob("*/*.md"))[0]
+    note.write_text(note.read_text() + "\nAn edit.\n", encoding="utf-8")
+    live = tree(edition / "_site")
+    damaged = run_cli("build", cwd=edition)
+    assert damaged.code == 1 and "Traceback" not in damaged.stderr
+    assert "spool:1:1: error: the build cache is damaged" in damaged.stderr
+    assert tree(edition / "_site") == live
+    rebuilt = build(edition)
+    assert run_cli("build", "--no-cache", "--output", str(tmp_path / "clean"), cwd=edition).code == 0
+    assert rebuilt == tree(tmp_path / "clean")
