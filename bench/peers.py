@@ -45,6 +45,12 @@ def _front(data: dict) -> str:
 PAGE = "<!doctype html><html><head><meta charset=utf-8><title>{title}</title></head><body>{body}</body></html>\n"
 
 
+def _write_articles(edition: Path, folder: Path) -> None:
+    """Each article as Markdown with only its title in the front matter."""
+    for slug, front, body in articles(edition):
+        _write(folder / f"{slug}.md", _front({"title": front["title"]}) + body)
+
+
 def prepare_hugo(edition: Path, project: Path) -> None:
     _write(project / "hugo.toml", 'baseURL = "/"\ntitle = "Benchmark"\n[markup.goldmark.renderer]\nunsafe = true\n')
     _write(project / "layouts/_default/single.html", PAGE.format(
@@ -52,8 +58,7 @@ def prepare_hugo(edition: Path, project: Path) -> None:
     _write(project / "layouts/_default/list.html", PAGE.format(
         title="{{ .Title }}", body='<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>'
                                    "{{ end }}</ul>"))
-    for slug, front, body in articles(edition):
-        _write(project / "content/articles" / f"{slug}.md", _front({"title": front["title"]}) + body)
+    _write_articles(edition, project / "content/articles")
 
 
 def prepare_jekyll(edition: Path, project: Path) -> None:
@@ -64,8 +69,7 @@ def prepare_jekyll(edition: Path, project: Path) -> None:
     _write(project / "index.html", "---\nlayout: null\n---\n" + PAGE.format(
         title="Benchmark", body='<ul>{% for a in site.articles %}<li><a href="{{ a.url }}">{{ a.title }}</a></li>'
                                 "{% endfor %}</ul>"))
-    for slug, front, body in articles(edition):
-        _write(project / "_articles" / f"{slug}.md", _front({"title": front["title"]}) + body)
+    _write_articles(edition, project / "_articles")
 
 
 def prepare_pelican(edition: Path, project: Path) -> None:
@@ -79,8 +83,7 @@ def prepare_pelican(edition: Path, project: Path) -> None:
 def prepare_mkdocs(edition: Path, project: Path) -> None:
     _write(project / "mkdocs.yml", "site_name: Benchmark\ntheme: mkdocs\n")
     _write(project / "docs/index.md", "# Benchmark\n")
-    for slug, front, body in articles(edition):
-        _write(project / "docs" / f"{slug}.md", _front({"title": front["title"]}) + body)
+    _write_articles(edition, project / "docs")
 
 
 def _venv_tool(name: str) -> str:

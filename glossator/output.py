@@ -273,7 +273,12 @@ class Tree:
         return [stat.st_ino, stat.st_ctime_ns]
 
     def describes(self, folder: Path) -> bool:
-        return folder.is_dir() and self.identity(folder) == self.folder
+        return is_folder(folder, self.folder)
+
+
+def is_folder(folder: Path, identity: list[int] | None) -> bool:
+    """Whether `folder` is the very folder whose `Tree.identity` was taken."""
+    return folder.is_dir() and Tree.identity(folder) == identity
 
 
 @dataclass(frozen=True)
@@ -319,7 +324,7 @@ def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tup
     try:
         for relative, digest in stored:
             writer.put(relative, digest, lambda path, digest=digest: store.place(digest, path))
-        inputs = {page.path: page.inputs for page in pages_made(writer, pages, previous)}
+        inputs = put_pages(writer, pages, previous)
         for relative, source in static_files(config):
             data = source.read_bytes()
             writer.put(relative, hashlib.sha256(data).hexdigest(), lambda path, data=data: path.write_bytes(data))
@@ -336,9 +341,10 @@ def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tup
                      Tree(previous.site.files, Tree.identity(spare)) if kept and previous else None)
 
 
-def pages_made(writer: TreeWriter, pages: Iterable[EditionPage], previous: Previous | None) -> Iterator[EditionPage]:
+def put_pages(writer: TreeWriter, pages: Iterable[EditionPage], previous: Previous | None) -> dict[str, str]:
     """Put each edition page in the tree: linked from the live site when its inputs are the
-    same as at the last build, else made (rendered) and written."""
+    same as at the last build, else made (rendered) and written. Returns each page's inputs."""
+    inputs = {}
     for page in pages:
         live_digest = previous.site.files.get(page.path) if previous else None
         if live_digest and previous.inputs.get(page.path) == page.inputs:
@@ -347,7 +353,8 @@ def pages_made(writer: TreeWriter, pages: Iterable[EditionPage], previous: Previ
         else:
             data = page.make().encode("utf-8")
             writer.put(page.path, hashlib.sha256(data).hexdigest(), lambda path, data=data: path.write_bytes(data))
-        yield page
+        inputs[page.path] = page.inputs
+    return inputs
 
 
 class TreeWriter:

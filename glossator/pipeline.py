@@ -21,8 +21,8 @@ from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .notes import Note, load_notes, load_notes_of, note_files
 from .edition import Spool, edition_parts, render_edition, spool_parts
-from .output import (Previous, Published, Tree, article_files, article_search_records, check_output_folder,
-                     make_environment, publish, remove_leftovers, render_view, static_files)
+from .output import (Previous, Published, article_files, article_search_records, check_output_folder,
+                     is_folder, make_environment, publish, remove_leftovers, render_view, static_files)
 from .rendering import article_text
 from .search import BUNDLE, plan_shards, records_digest
 
@@ -78,7 +78,7 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
         plan = plan_articles(config, cache)
         stamp = plan.stamp(str(output.resolve()), strict)
         last = cache.last_build(output)
-        if use_cache and not plan.report.errors and last.get("stamp") == stamp and _same_folder(output, last):
+        if use_cache and not plan.report.errors and last.get("stamp") == stamp and is_folder(output, last.get("folder")):
             return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes, None,
                          up_to_date=True)
         last_state = cache.site_state(output) if use_cache else None
@@ -120,10 +120,6 @@ def _reusable(state: SiteState | None, plan: Plan) -> tuple[dict[str, ArticleRes
 # (and by this many more: a small spool is not worth the trouble).
 SPOOL_SLACK = 3
 SPOOL_MINIMUM = 10_000
-
-
-def _same_folder(folder: Path, last: dict) -> bool:
-    return folder.is_dir() and Tree.identity(folder) == last.get("folder")
 
 
 def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult], cache: ResultCache,
