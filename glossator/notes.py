@@ -106,14 +106,25 @@ def _misplaced(config: SiteConfig, where: str, article_slugs: list[str], report:
 
 
 def load_notes_of(config: SiteConfig, slug: str, report: Report) -> list[Note]:
-    """Load the notes of one article (the live preview reloads only what changed)."""
-    paths = sorted((config.annotations_dir / slug).glob("*.md"), key=lambda p: p.name)
-    return [note for path in paths if (note := _load_checked(config, path, slug, report)) is not None]
+    """Load the notes of one article (the live preview reloads only what changed). The folder
+    is checked once for symbolic links; a note file is resolved only when it is a link."""
+    folder = config.annotations_dir / slug
+    if not folder.is_dir():
+        return []
+    folder_inside = config.contains(folder)
+    entries = sorted((entry for entry in os.scandir(folder) if entry.name.endswith(".md")), key=lambda e: e.name)
+    notes = []
+    for entry in entries:
+        path = Path(entry.path)
+        inside = config.contains(path) if entry.is_symlink() or not folder_inside else True
+        if (note := _load_checked(config, path, slug, inside, report)) is not None:
+            notes.append(note)
+    return notes
 
 
-def _load_checked(config: SiteConfig, path: Path, slug: str, report: Report) -> Note | None:
+def _load_checked(config: SiteConfig, path: Path, slug: str, inside: bool, report: Report) -> Note | None:
     display = path.relative_to(config.root).as_posix()
-    if not config.contains(path):
+    if not inside:
         report.error(display, 1, 1, "this file links to a place outside the edition",
                      "replace the symbolic link with the file itself")
         return None

@@ -76,6 +76,16 @@ def test_files_that_link_outside_the_edition_are_refused(edition, tmp_path):
     assert result.code == 1
     assert "content/secret.md:1:1: error: this file links to a place outside the edition" in result.stderr
     assert "annotations/harbour-pier/linked.md:1:1: error: this file links to a place outside the edition" in result.stderr
+    # A note folder that is itself a link: each note in it is refused, though none is a link.
+    folder = tmp_path / "elsewhere"
+    shutil.copytree(edition / "annotations/harbour-pier", folder, symlinks=True)
+    shutil.rmtree(edition / "annotations/harbour-pier")
+    (edition / "annotations/harbour-pier").symlink_to(folder)
+    result = run_cli("check", cwd=edition)
+    notes = sorted(path.name for path in folder.glob("*.md"))
+    assert len(notes) > 2 and result.code == 1
+    for name in notes:
+        assert f"annotations/harbour-pier/{name}:1:1: error: this file links to a place outside" in result.stderr
     shutil.rmtree(edition / "themes/default")
     (edition / "themes/default").symlink_to(tmp_path)
     assert "lies outside the edition" in run_cli("check", cwd=edition).stderr
