@@ -365,6 +365,7 @@ class TreeWriter:
     def __init__(self, folder: Path, had: dict[str, str], live: Path, live_files: dict[str, str]):
         self.folder, self.had, self.live, self.live_files = folder, had, live, live_files
         self.files: dict[str, str] = {}
+        self.made_folders: set[Path] = set()  # a clean site makes thousands of files in few folders
 
     def put(self, relative: str, digest: str, make: Callable[[Path], object]) -> None:
         """Have `relative` hold the text with this digest: kept, linked from the live site,
@@ -375,8 +376,9 @@ class TreeWriter:
         target = self.folder / relative
         if relative in self.had:
             target.unlink(missing_ok=True)
-        else:
+        elif target.parent not in self.made_folders:
             target.parent.mkdir(parents=True, exist_ok=True)
+            self.made_folders.add(target.parent)
         if self.live_files.get(relative) == digest:
             try:
                 os.link(self.live / relative, target)
