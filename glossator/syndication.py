@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import uuid
-import xml.etree.ElementTree as ET
-from xml.sax.saxutils import escape, quoteattr
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -105,20 +103,35 @@ class FeedEntry:
 
 
 def atom_entry(config: SiteConfig, item: FeedEntry) -> tuple[str, str]:
-    """One feed entry as (updated, XML): rendered once per article and kept by the preview."""
-    entry = ET.Element("entry")
-    ET.SubElement(entry, "title").text = item.title
-    ET.SubElement(entry, "id").text = _feed_id(config, item.url)
-    ET.SubElement(entry, "updated").text = item.updated or EPOCH
-    ET.SubElement(entry, "link", rel="alternate", href=config.absolute_url(item.url))
+    """One feed entry as (updated, XML): rendered once per article and kept by the preview.
+    Written as text, indented two spaces a level: an edition has one entry per note, and
+    building each as an ElementTree cost 4% of an article's time."""
+    href = _attribute(config.absolute_url(item.url))
+    lines = [_element("title", item.title), _element("id", _feed_id(config, item.url)),
+             _element("updated", item.updated or EPOCH), f'<link rel="alternate" href="{href}" />']
     for name in item.authors or (config.title,):
-        ET.SubElement(ET.SubElement(entry, "author"), "name").text = name
+        lines += ["<author>", "  " + _element("name", name), "</author>"]
     if item.summary:
-        ET.SubElement(entry, "summary").text = item.summary
+        lines.append(_element("summary", item.summary))
     if item.html:
-        ET.SubElement(entry, "content", type="html").text = item.html
-    ET.indent(entry, level=1)
-    return item.updated or EPOCH, "  " + ET.tostring(entry, encoding="unicode")
+        lines.append(_element("content", item.html, ' type="html"'))
+    return item.updated or EPOCH, "  <entry>\n" + "".join(f"    {line}\n" for line in lines) + "  </entry>"
+
+
+def _element(name: str, text: str, attributes: str = "") -> str:
+    return f"<{name}{attributes}>{_text(text)}</{name}>" if text else f"<{name}{attributes} />"
+
+
+def _text(value: str) -> str:
+    """Character data with the three characters XML reserves escaped."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    """An attribute value to put between double quotes; line breaks and tabs as references,
+    so that they survive the parser's attribute normalization."""
+    return (_text(value).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
+            .replace("\t", "&#09;"))
 
 
 FEED_ENTRIES = 50
@@ -129,11 +142,11 @@ def atom_feed(config: SiteConfig, title: str, path: str, entries: list[tuple[str
     them; the archive is the site); ids are URLs, or stable URNs when the base URL is a path."""
     entries = sorted(entries, key=lambda entry: entry[0], reverse=True)[:FEED_ENTRIES]
     head = [
-        f"<title>{escape(title)}</title>",
-        f"<id>{escape(_feed_id(config, path))}</id>",
+        _element("title", title),
+        _element("id", _feed_id(config, path)),
         f"<updated>{max((updated for updated, _ in entries), default=EPOCH)}</updated>",
-        f"<link rel=\"self\" href={quoteattr(config.absolute_url(path))} />",
-        f"<link rel=\"alternate\" href={quoteattr(config.absolute_url(''))} />",
+        f'<link rel="self" href="{_attribute(config.absolute_url(path))}" />',
+        f'<link rel="alternate" href="{_attribute(config.absolute_url(""))}" />',
         "<generator>Glossator</generator>",
     ]
     lines = [f'<feed xmlns="{ATOM}">'] + ["  " + line for line in head] + [xml for _, xml in entries] + ["</feed>"]
@@ -148,7 +161,7 @@ def _feed_id(config: SiteConfig, path: str) -> str:
 
 def sitemap_entry(config: SiteConfig, path: str, modified: str) -> str:
     lastmod = f"<lastmod>{w3c_datetime(modified)}</lastmod>" if modified else ""
-    return f"  <url><loc>{escape(config.absolute_url(path))}</loc>{lastmod}</url>"
+    return f"  <url><loc>{_text(config.absolute_url(path))}</loc>{lastmod}</url>"
 
 
 def sitemap(entries: list[str]) -> str:
