@@ -19,6 +19,7 @@ import argparse
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -57,6 +58,14 @@ def median_row(size: int, tool: str, scenario: str, samples: list[Sample]) -> Ro
 def search_seconds(sample: Sample) -> float:
     found = SEARCH.search(sample.stdout)
     return float(found.group(1)) if found else 0.0
+
+
+def compile_glossator() -> None:
+    """Compile Glossator's modules to bytecode once, as installing a package from a wheel does
+    (the peers' were, by pip). An editable install leaves it to the first run, and where
+    PYTHONDONTWRITEBYTECODE is set every run would compile them again: 30 ms a build."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "glossator")], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def glossator_build(edition: Path) -> Sample:
@@ -175,6 +184,7 @@ def main() -> None:
     sources = [(corpus, len(list((corpus / "content").glob("*.md")))) for corpus in args.corpus] \
         if args.corpus else [(None, size) for size in args.sizes]
     rows: list[Row] = []
+    compile_glossator()
     for source, size in sources:
         edition = prepare_edition(source, size, workdir)
         ours = bench_glossator(edition, size, args.runs)
