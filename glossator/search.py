@@ -43,6 +43,9 @@ KEY_FILE = ".glossator-index-key"
 # has 32 larger ones instead (5,000 records at 10,000 articles: Pagefind stays under 300 MB).
 SHARD_RECORDS = 2_000
 MAX_SHARDS = 32
+# Shards are indexed side by side, one Pagefind process a core, as long as those running at
+# once hold at most this many records: Pagefind takes about 20 kB a record.
+RECORDS_AT_ONCE = 10_000
 
 
 def records_digest(records: list[SearchRecord]) -> str:
@@ -62,6 +65,7 @@ class SearchShard:
     bundle: str  # folder in the site: pagefind, pagefind-2, ...
     articles: tuple[int, ...]  # positions in the build's list of articles
     key: str
+    records: int
 
 
 def plan_shards(articles: list[tuple[str, str, int]], language: str) -> list[SearchShard]:
@@ -80,7 +84,7 @@ def plan_shards(articles: list[tuple[str, str, int]], language: str) -> list[Sea
         for position in positions:
             digest.update(f"{articles[position][0]} {articles[position][1]}\n".encode())
         shards.append(SearchShard(BUNDLE if number == 0 else f"{BUNDLE}-{number + 1}", tuple(positions),
-                                  digest.hexdigest()))
+                                  digest.hexdigest(), sum(articles[position][2] for position in positions)))
     return shards
 
 
@@ -96,9 +100,10 @@ def bundles_in(site: Path) -> list[str]:
 def write_shards(shards: list[SearchShard], records_of: Callable[[int], list[SearchRecord]], site: Path,
                  language: str, previous: Path) -> float | None:
     """Each shard's bundle in `site`: kept when `site` has it made from the same records,
-    linked from the `previous` site when that has it, else indexed anew; bundles of shards
-    that no longer exist are removed. Returns the seconds spent indexing (None: all reused)."""
-    seconds = None
+    linked from the `previous` site when that has it, else indexed anew (several at once);
+    bundles of shards that no longer exist are removed. Returns the seconds spent indexing
+    (None: all reused)."""
+    to_index = []
     for shard in shards:
         bundle = site / shard.bundle
         if _bundle_key(bundle) == shard.key:
@@ -106,14 +111,35 @@ def write_shards(shards: list[SearchShard], records_of: Callable[[int], list[Sea
         shutil.rmtree(bundle, ignore_errors=True)
         if _bundle_key(previous / shard.bundle) == shard.key:
             shutil.copytree(previous / shard.bundle, bundle, copy_function=os.link)
-            continue
-        started = time.perf_counter()
-        write_search_index(map(records_of, shard.articles), bundle, language)
-        (bundle / KEY_FILE).write_text(shard.key, encoding="utf-8")
-        seconds = (seconds or 0.0) + time.perf_counter() - started
+        else:
+            to_index.append(shard)
     for name in set(bundles_in(site)) - {shard.bundle for shard in shards}:
         shutil.rmtree(site / name)
-    return seconds
+    if not to_index:
+        return None
+    started = time.perf_counter()
+    _index_side_by_side(to_index, records_of, site, language)
+    return time.perf_counter() - started
+
+
+def _index_side_by_side(shards: list[SearchShard], records_of: Callable[[int], list[SearchRecord]], site: Path,
+                        language: str) -> None:
+    """Index the shards, as many at once as there are cores and RECORDS_AT_ONCE allows: each
+    Pagefind run uses little more than one core, and the threads only wait for it."""
+    def index(shard: SearchShard) -> None:
+        write_search_index(map(records_of, shard.articles), site / shard.bundle, language)
+        (site / shard.bundle / KEY_FILE).write_text(shard.key, encoding="utf-8")
+
+    at_once = min(len(shards), os.cpu_count() or 1, max(1, RECORDS_AT_ONCE // max(s.records for s in shards)))
+    if at_once == 1:
+        for shard in shards:
+            index(shard)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
+        for done in [pool.submit(index, shard) for shard in shards]:
+            done.result()  # raises the first shard's error, once every run has ended
 
 
 def _bundle_key(bundle: Path) -> str:

@@ -69,6 +69,7 @@ def test_an_edit_changes_one_shard_and_shards_stay_under_their_size(monkeypatch)
     assert [s.bundle for s in before] == [s.bundle for s in after]
     assert sum(a.key != b.key for a, b in zip(before, after)) == 1
     assert sorted(p for s in after for p in s.articles) == list(range(200))
+    assert [s.records for s in after] == [16 * len(s.articles) for s in after]
     assert max(len(s.articles) * 16 for s in after) < 2.5 * 100, "hashing spreads articles evenly enough"
 
 
