@@ -158,3 +158,15 @@ def test_normalize_maps_back_to_the_original_text():
     assert norm.text == 'a "b" \u2014 c...'
     start, end = norm.original(2, len(norm.text))
     assert "a  \u201cb\u201d -- c\u2026"[start:end] == "\u201cb\u201d -- c\u2026"
+
+
+def test_normalize_maps_every_character_back_to_what_it_stands_for():
+    """Each normalized character maps to the original run it replaced, or to itself."""
+    raw = "\u00ad\u201cA\u00ad\u2014 b  c\n\t--d\u2026 e\u200b\u2019f-g\u00ad"
+    norm = normalize(raw)
+    assert norm.text == '"A\u2014 b c \u2014d... e\'f-g'
+    expected = ["\u201c", "A", "\u2014", " ", "b", "  ", "c", "\n\t", "--", "d", "\u2026", "\u2026", "\u2026", " ",
+                "e", "\u2019", "f", "-", "g"]
+    assert [raw[slice(*norm.original(i, i + 1))] for i in range(len(norm.text))] == expected
+    start, end = norm.original(1, len(norm.text))
+    assert raw[start:end] == "A\u00ad\u2014 b  c\n\t--d\u2026 e\u200b\u2019f-g"
