@@ -79,6 +79,7 @@ def make_environment(config: SiteConfig, live_reload: str = "") -> jinja2.Enviro
         loader=jinja2.FileSystemLoader(str(config.theme_dir / "templates")),
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
+        auto_reload=False,  # an environment lives for one state of the templates (see pipeline._worker_setup)
     )
     env.globals["url"] = config.url
     env.globals["absolute_url"] = config.absolute_url
