@@ -81,7 +81,7 @@ def generate(count: int, target: Path, seed: int = 1) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     (target / "content").mkdir(parents=True)
     shutil.copytree(REPO / "themes", target / "themes")
-    (target / "site.yaml").write_text("title: Benchmark edition\nbase_url: /\n", encoding="utf-8")
+    shutil.copy(REPO / "bench" / "site.yaml", target / "site.yaml")
     for index in range(count):
         text, notes = article(rng, index)
         slug = f"story-{index:05d}"

@@ -10,7 +10,8 @@ Pelican and MkDocs on the same articles (without notes) in the same run, with ra
     python bench/run.py --corpus /path/to/edition --peers   # an edition you made yourself
 
 An edition is a folder with content/, annotations/ and site.yaml (bench/generate.py writes
-one); it is copied before it is built, and given the default theme if it has none. The time
+one); it is copied before it is built, and given the default theme and bench/site.yaml if it
+has none. The time
 Glossator spends in Pagefind, the search indexer it runs, is printed on a line of its own."""
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -91,7 +94,8 @@ def scenarios(edition: Path) -> list[tuple[str, Callable[[int], None]]]:
     with_notes = [slug for slug in slugs if any((edition / "annotations" / slug).glob("*.md"))]
     middle = with_notes[len(with_notes) // 2]  # an article in the middle that has notes
     note = sorted((edition / "annotations" / middle).glob("*.md"))[0]
-    template = edition / "themes" / "default" / "templates" / "article.html"
+    theme = (yaml.safe_load((edition / "site.yaml").read_text(encoding="utf-8")) or {}).get("theme", "default")
+    template = edition / "themes" / theme / "templates" / "article.html"
     return [
         ("clean build", lambda i: clean(edition)),
         ("no-change rebuild", lambda i: None),
@@ -140,6 +144,8 @@ def prepare_edition(source: Path | None, size: int, workdir: Path) -> Path:
         return generate(size, target)
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("_site", ".glossator-cache"))
+    if not (target / "site.yaml").exists():
+        shutil.copy(REPO / "bench" / "site.yaml", target / "site.yaml")
     if not (target / "themes" / "default").is_dir():
         shutil.copytree(REPO / "themes", target / "themes", dirs_exist_ok=True)
     return target
