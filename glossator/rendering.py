@@ -17,16 +17,16 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-ARTICLE_TAGS = {
+ARTICLE_TAGS = frozenset({
     "p", "br", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "a", "ul", "ol", "li",
     "blockquote", "q", "cite", "code", "pre", "figure", "figcaption", "img", "table", "thead",
     "tbody", "tr", "th", "td", "caption", "sup", "sub", "abbr", "del", "ins", "s", "hr", "dl",
     "dt", "dd", "small", "span",
-}
-NOTE_TAGS = {
+})
+NOTE_TAGS = frozenset({
     "p", "br", "em", "strong", "b", "i", "a", "ul", "ol", "li", "blockquote", "q", "cite",
     "code", "pre", "sup", "sub", "abbr", "del", "ins", "s", "small",
-}
+})
 ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "img": {"src", "alt", "title"},
               "th": {"scope"}, "td": set(), "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -59,10 +59,17 @@ def render_note_markdown(text: str) -> str:
     return sanitize(convert(text, "sane_lists"), NOTE_TAGS)
 
 
-def sanitize(fragment: str, tags: set[str]) -> str:
+def sanitize(fragment: str, tags: frozenset[str]) -> str:
     """Allow-list sanitizing: unknown tags, event handlers and script URLs are removed."""
-    return nh3.clean(fragment, tags=tags, attributes={t: a for t, a in ATTRIBUTES.items() if t in tags},
-                     url_schemes=URL_SCHEMES, link_rel=LINK_REL, strip_comments=True)
+    return _cleaner(tags).clean(fragment)
+
+
+@functools.lru_cache(maxsize=None)
+def _cleaner(tags: frozenset[str]) -> nh3.Cleaner:
+    """nh3's cleaner for these tags, built once: building its allow-lists took three times as
+    long as cleaning a note."""
+    return nh3.Cleaner(tags=set(tags), attributes={t: a for t, a in ATTRIBUTES.items() if t in tags},
+                       url_schemes=URL_SCHEMES, link_rel=LINK_REL, strip_comments=True)
 
 
 def inline_text(text: str) -> str:
