@@ -46,8 +46,8 @@ class Article:
 def article_paths(config: SiteConfig, report: Report) -> list[Path]:
     """The article files under `content/`, in file-name order; badly named ones are errors."""
     paths = []
-    for path in sorted(config.content_dir.glob("*.md"), key=lambda p: p.name):
-        if not config.contains(path):
+    for path, inside in config.markdown_files(config.content_dir):
+        if not inside:
             report.error(path.relative_to(config.root).as_posix(), 1, 1, "this file links to a place outside the edition",
                          "replace the symbolic link with the file itself")
         elif SLUG.match(path.stem):

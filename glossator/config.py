@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +65,17 @@ class SiteConfig:
         if absolute.is_relative_to(self.root) and not _crosses_symlink(absolute, self.root):
             return True
         return path.resolve().is_relative_to(self.root.resolve())
+
+    def markdown_files(self, folder: Path) -> list[tuple[Path, bool]]:
+        """The `.md` entries of a folder in name order, each with whether it stays inside the
+        edition. The folder is checked once, and a file is resolved only when its entry is a
+        symbolic link: walking each of 160,000 paths up to the root took a second."""
+        if not folder.is_dir():
+            return []
+        folder_inside = self.contains(folder)
+        entries = sorted((entry for entry in os.scandir(folder) if entry.name.endswith(".md")), key=lambda e: e.name)
+        return [(Path(entry.path), self.contains(Path(entry.path)) if entry.is_symlink() or not folder_inside else True)
+                for entry in entries]
 
     def url(self, path: str = "") -> str:
         """The site-absolute URL of a page or file: base path + path, never a `<base href>`."""

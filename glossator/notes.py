@@ -106,17 +106,9 @@ def _misplaced(config: SiteConfig, where: str, article_slugs: list[str], report:
 
 
 def load_notes_of(config: SiteConfig, slug: str, report: Report) -> list[Note]:
-    """Load the notes of one article (the live preview reloads only what changed). The folder
-    is checked once for symbolic links; a note file is resolved only when it is a link."""
-    folder = config.annotations_dir / slug
-    if not folder.is_dir():
-        return []
-    folder_inside = config.contains(folder)
-    entries = sorted((entry for entry in os.scandir(folder) if entry.name.endswith(".md")), key=lambda e: e.name)
+    """Load the notes of one article (the live preview reloads only what changed)."""
     notes = []
-    for entry in entries:
-        path = Path(entry.path)
-        inside = config.contains(path) if entry.is_symlink() or not folder_inside else True
+    for path, inside in config.markdown_files(config.annotations_dir / slug):
         if (note := _load_checked(config, path, slug, inside, report)) is not None:
             notes.append(note)
     return notes
