@@ -69,13 +69,17 @@ def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
 class FileDigests:
     """The SHA-256 of source files, remembered with their size, modification time and inode
     (as git's index does), so that a rebuild reads only the files that changed. Only the
-    files asked about are saved: a deleted source is forgotten."""
+    files asked about are saved: a deleted source is forgotten.
+
+    The file is saved again only when more than one source in a hundred had to be read (or
+    was deleted): after an edit of a few notes, the next build reading those few again costs
+    less than rewriting the digests of 160,000 files (0.35 s)."""
 
     def __init__(self, folder: Path, enabled: bool):
         self.file = folder / "digests.json"
         self.known: dict[str, str] = {}  # path -> "size mtime inode sha256", one string is quick to save
         self.asked: set[str] = set()
-        self.changed = False
+        self.read = 0  # files whose digest was not known
         if enabled:
             try:
                 self.known = json.loads(self.file.read_text(encoding="utf-8"))
@@ -93,11 +97,12 @@ class FileDigests:
         with open(name, "rb") as stream:
             value = hashlib.sha256(stream.read()).hexdigest()
         self.known[name] = signature + value
-        self.changed = True
+        self.read += 1
         return value
 
     def save(self) -> None:
-        if self.changed or len(self.asked) < len(self.known):
+        forgotten = len(self.known) - len(self.asked)
+        if max(self.read, forgotten) * 100 > len(self.asked):
             _write_json(self.file, [{name: self.known[name] for name in sorted(self.asked)}])
 
 

@@ -238,3 +238,22 @@ def test_a_damaged_spool_stops_one_build_and_the_next_starts_afresh(tmp_path):
     rebuilt = build(edition)
     assert run_cli("build", "--no-cache", "--output", str(tmp_path / "clean"), cwd=edition).code == 0
     assert rebuilt == tree(tmp_path / "clean")
+
+
+def test_an_edit_of_one_note_in_many_reads_it_again_rather_than_rewrite_every_digest(tmp_path):
+    """With more than a hundred sources, a build that read only one of them leaves the saved
+    digests as they were; the next build reads that note again and still sees each edit."""
+    from bench.generate import generate
+
+    edition = generate(8, tmp_path / "edition")
+    digests = edition / CACHE_DIR / "digests.json"
+    build(edition)
+    saved = digests.read_bytes()
+    note = sorted((edition / "annotations").glob("story-00003/*.md"))[0]
+    for word in ("first-edit", "second-edit"):
+        note.write_text(note.read_text(encoding="utf-8") + f"\n{word}\n", encoding="utf-8")
+        site = build(edition)
+        assert word.encode() in site["story-00003/index.html"]
+        assert digests.read_bytes() == saved
+    assert "up to date" in run_cli("build", cwd=edition).stdout
+    assert build(edition) == clean_build(edition)
