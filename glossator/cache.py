@@ -17,10 +17,9 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from . import __version__
+from . import __version__, installed_version
 from .diagnostics import Diagnostic
 from .edition import TABLE_ENTRY_SIZE, EditionParts, Outline, Spool, outline_fragments, outline_from_json, outline_to_json
 from .output import Previous, Tree
@@ -54,10 +53,7 @@ def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
     digest = hashlib.sha256()
     digest.update(f"glossator {__version__} cache {CACHE_FORMAT} {variant}\n".encode())
     for name in DEPENDENCIES:
-        try:
-            digest.update(f"{name} {metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name} -\n".encode())
+        digest.update(f"{name} {installed_version(name)}\n".encode())
     digest.update((root / "site.yaml").read_bytes())
     templates = theme_dir / "templates"
     for path in sorted(templates.rglob("*")):

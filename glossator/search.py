@@ -15,9 +15,9 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
+from . import installed_version
 from .diagnostics import Diagnostic, UserError
 
 BUNDLE = "pagefind"
@@ -76,7 +76,7 @@ def plan_shards(articles: list[tuple[str, str, int]], language: str) -> list[Sea
     members: list[list[int]] = [[] for _ in range(count)]
     for position, (slug, _, _) in enumerate(articles):
         members[int(hashlib.sha256(slug.encode()).hexdigest()[:8], 16) % count].append(position)
-    version = metadata.version("pagefind_bin")
+    version = installed_version("pagefind_bin")
     shards = []
     # The first bundle always exists (the search page loads Pagefind from it); empty others don't.
     for number, positions in enumerate([members[0]] + [member for member in members[1:] if member]):

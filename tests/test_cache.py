@@ -257,3 +257,15 @@ def test_an_edit_of_one_note_in_many_reads_it_again_rather_than_rewrite_every_di
         assert digests.read_bytes() == saved
     assert "up to date" in run_cli("build", cwd=edition).stdout
     assert build(edition) == clean_build(edition)
+
+
+def test_installed_versions_agree_with_importlib_metadata():
+    """Cache keys carry the dependencies' versions, read from sys.path without importlib.metadata."""
+    from importlib import metadata
+
+    from glossator import installed_version
+    from glossator.cache import DEPENDENCIES
+
+    for name in (*DEPENDENCIES, "pagefind_bin", "PyYAML", "Jinja2", "pytest"):
+        assert installed_version(name) == metadata.version(name), name
+    assert installed_version("no-such-distribution-here") == "-"
