@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -125,12 +125,7 @@ class FileStore:
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(digest)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, 0o444)
-            os.replace(temporary, target)
+            _write_through_rename(target, data, mode=0o444)
         return digest
 
     def place(self, digest: str, target: Path) -> None:
@@ -321,13 +316,29 @@ class SiteState:
 
 
 def _write_json(target: Path, documents: Iterable[object]) -> None:
-    """Write one JSON document per line, through a temporary file and a rename, so that a
-    reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        for document in documents:  # dumps, not dump: only dumps uses the C encoder
-            stream.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
+    """Write one JSON document per line (dumps, not dump: only dumps uses the C encoder)."""
+    _write_through_rename(target, "".join(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+                                          for document in documents).encode("utf-8"))
+
+
+def _write_through_rename(target: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write a temporary file beside `target` and rename it into place, so that a reader never
+    sees half a file. The file is made with its final mode, and its folder only when it is
+    missing: workers store thousands of files, and on a slow disk a chmod or a failing mkdir
+    costs as much as the write. (The name is the process's and thread's own; leftovers of a
+    killed build are pruned with the rest.)"""
+    temporary = target.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{target.name}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        handle = os.open(temporary, flags, mode)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(temporary, flags, mode)
+    except FileExistsError:  # left by a killed process that had the same number
+        os.unlink(temporary)
+        handle = os.open(temporary, flags, mode)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
     os.replace(temporary, target)
 
 

@@ -269,3 +269,26 @@ def test_installed_versions_agree_with_importlib_metadata():
     for name in (*DEPENDENCIES, "pagefind_bin", "PyYAML", "Jinja2", "pytest"):
         assert installed_version(name) == metadata.version(name), name
     assert installed_version("no-such-distribution-here") == "-"
+
+
+def test_the_file_store_writes_read_only_files_even_over_a_killed_writers_leftover(tmp_path):
+    import hashlib
+    import os
+    import threading
+
+    from glossator.cache import FileStore
+
+    store = FileStore(tmp_path / "files")
+    text = "<p>stored once</p>"
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    target = store.path(digest)
+    target.parent.mkdir(parents=True)
+    leftover = target.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{target.name}")
+    leftover.write_text("half a fi", encoding="utf-8")
+    leftover.chmod(0o444)
+    assert store.put(text) == digest
+    assert target.read_text(encoding="utf-8") == text and not leftover.exists()
+    assert target.stat().st_mode & 0o777 == 0o444
+    assert store.put("another") == hashlib.sha256(b"another").hexdigest()  # in a folder not made yet
+    assert sorted(p.name for p in (tmp_path / "files").rglob("*") if p.is_file()) == sorted(
+        [digest, hashlib.sha256(b"another").hexdigest()])
