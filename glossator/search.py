@@ -125,7 +125,7 @@ def write_shards(shards: list[SearchShard], records_of: Callable[[int], list[Sea
 def _index_side_by_side(shards: list[SearchShard], records_of: Callable[[int], list[SearchRecord]], site: Path,
                         language: str) -> None:
     """Index the shards, as many at once as there are cores and RECORDS_AT_ONCE allows: each
-    Pagefind run uses little more than one core, and the threads only wait for it."""
+    Pagefind run uses little more than one core, and the threads mostly wait for it."""
     def index(shard: SearchShard) -> None:
         write_search_index(map(records_of, shard.articles), site / shard.bundle, language)
         (site / shard.bundle / KEY_FILE).write_text(shard.key, encoding="utf-8")
