@@ -14,6 +14,8 @@ from typing import Callable
 
 import yaml
 
+from glossator.yamldoc import read_source, split_front_matter
+
 PEERS_VENV = Path(os.environ.get("GLOSSATOR_PEERS_VENV", Path.home() / ".cache" / "glossator-bench-peers"))
 DEBIAN_PACKAGES = {"hugo": "hugo", "jekyll": "jekyll"}
 PYPI_PACKAGES = {"pelican": "pelican[markdown]==4.12.*", "mkdocs": "mkdocs==1.6.*"}
@@ -27,9 +29,10 @@ class Peer:
 
 
 def articles(edition: Path):
-    """(slug, front matter, Markdown body) of each article, in file-name order."""
+    """(slug, front matter, Markdown body) of each article, in file-name order, read as
+    Glossator reads them (a byte-order mark or CRLF line ends are fine)."""
     for path in sorted((edition / "content").glob("*.md")):
-        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        front, body, _ = split_front_matter(read_source(path, path.name), path.name)
         yield path.stem, yaml.safe_load(front), body
 
 
