@@ -185,3 +185,38 @@ def test_byte_order_mark_and_crlf_line_ends_are_accepted_with_right_lines(editio
     fixed = text.replace("fuond", "found")
     (edition / NOTES / "windows.md").write_bytes(fixed.encode("utf-8"))
     assert run_cli("check", cwd=edition).code == 0
+
+
+EXTRA_MARKDOWN = """A table:
+
+| Year | Calls |
+| ---- | ----- |
+| 2013 | 70.3 million |
+
+The NSA[^1] said so.
+
+*[NSA]: National Security Agency
+
+Metadata
+: what a call record holds, not its content
+
+```
+code stays code
+```
+
+[^1]: A footnote.
+"""
+
+
+def test_articles_get_markdown_extra_and_notes_plain_markdown():
+    """Articles are written with Python-Markdown's "extra" (tables, footnotes, abbreviations,
+    definition lists, fenced code); notes, from strangers, get plain Markdown only."""
+    from glossator.rendering import render_article_markdown, render_note_markdown
+
+    article = render_article_markdown(EXTRA_MARKDOWN)
+    for expected in ("<table>", "<td>70.3 million</td>", '<abbr title="National Security Agency">NSA</abbr>',
+                     "<dt>Metadata</dt>", "<pre><code>code stays code", 'href="#fn:1"', "A footnote."):
+        assert expected in article, expected
+    note = render_note_markdown(EXTRA_MARKDOWN)
+    assert "<table>" not in note and "<abbr" not in note and "<dt>" not in note and 'href="#fn:1"' not in note
+    assert "| 2013 | 70.3 million |" in note
