@@ -28,6 +28,7 @@ from .search import SearchRecord
 CACHE_DIR = ".glossator-cache"
 CACHE_FORMAT = 2  # raised whenever what an entry holds changes, so old entries are not read
 PRUNE_AT_LEAST = 100  # new entries before the cache is pruned, for an edition of fewer articles
+READ_IN_PARALLEL_AT = 4_000  # source files with no digest yet, from which they are read on every core
 DEPENDENCIES = ("jinja2", "markdown", "pyyaml", "nh3", "jsonschema", "fastjsonschema", "rapidfuzz")
 
 
@@ -76,6 +77,7 @@ class FileDigests:
         self.known: dict[str, str] = {}  # path -> "size mtime inode sha256", one string is quick to save
         self.asked: set[str] = set()
         self.read = 0  # files whose digest was not known
+        self.fresh: set[str] = set()  # read by `read_unknown` in this build
         if enabled:
             try:
                 self.known = json.loads(self.file.read_text(encoding="utf-8"))
@@ -85,21 +87,49 @@ class FileDigests:
     def digest(self, path: str | Path) -> str:
         name = str(path)
         self.asked.add(name)
-        stat = os.stat(name)
-        signature = f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino} "
+        if name in self.fresh:
+            return self.known[name].rpartition(" ")[2]
+        signature = _signature(os.stat(name))
         known = self.known.get(name)
         if isinstance(known, str) and known.startswith(signature):
             return known[len(signature):]
-        with open(name, "rb", buffering=0) as stream:  # one read, no buffer: 20% less per file
-            value = hashlib.sha256(stream.read()).hexdigest()
+        value = _file_sha256(name)
         self.known[name] = signature + value
         self.read += 1
         return value
+
+    def read_unknown(self, names: list[str]) -> None:
+        """Hash the files that have no remembered digest side by side on every core, when there
+        are many: a first build of 10,000 articles reads 160,000 files, 4 s on one core, before
+        any article can be rendered."""
+        unknown = [name for name in names if name not in self.known]
+        if len(unknown) < READ_IN_PARALLEL_AT or (os.cpu_count() or 1) < 2:
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor() as pool:
+            self.known.update(zip(unknown, pool.map(_signed_digest, unknown, chunksize=1_000)))
+        self.fresh.update(unknown)
+        self.read += len(unknown)
 
     def save(self) -> None:
         forgotten = len(self.known) - len(self.asked)
         if max(self.read, forgotten) * 100 > len(self.asked):
             _write_json(self.file, [{name: self.known[name] for name in sorted(self.asked)}])
+
+
+def _signature(stat: os.stat_result) -> str:
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino} "
+
+
+def _file_sha256(name: str) -> str:
+    with open(name, "rb", buffering=0) as stream:  # one read, no buffer: 20% less per file
+        return hashlib.sha256(stream.read()).hexdigest()
+
+
+def _signed_digest(name: str) -> str:
+    """A file's entry in FileDigests: "size mtime inode sha256"."""
+    return _signature(os.stat(name)) + _file_sha256(name)
 
 
 def article_key(edition: str, article: Path, notes: list[str], digests: FileDigests) -> str:

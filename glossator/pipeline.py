@@ -182,6 +182,7 @@ def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "")
     notes = note_files(config, [path.stem for path in paths], report)
     edition = edition_key(config.root, config.theme_dir, variant=f"{config.base_url} {live_reload}")
     digests = cache.digests()
+    digests.read_unknown([str(path) for path in paths] + [note for found in notes.values() for note in found])
     keys = [article_key(edition, path, notes[path.stem], digests) for path in paths]
     static = hashlib.sha256("".join(f"{relative}\0{digests.digest(path)}\n"
                                     for relative, path in static_files(config)).encode()).hexdigest()

@@ -292,3 +292,34 @@ def test_the_file_store_writes_read_only_files_even_over_a_killed_writers_leftov
     assert store.put("another") == hashlib.sha256(b"another").hexdigest()  # in a folder not made yet
     assert sorted(p.name for p in (tmp_path / "files").rglob("*") if p.is_file()) == sorted(
         [digest, hashlib.sha256(b"another").hexdigest()])
+
+
+def test_a_first_build_reads_sources_on_every_core_and_gets_the_same_digests(tmp_path, monkeypatch):
+    """Many files with no digest yet are hashed by worker processes; the digests, and so the
+    keys and the site, are those of reading them one by one."""
+    import hashlib
+    import os
+
+    from bench.generate import generate
+    from glossator import cache
+    from glossator.pipeline import build
+
+    edition = generate(3, tmp_path / "edition")
+    sources = sorted(str(path) for path in edition.rglob("*.md"))
+    digests = cache.FileDigests(tmp_path / "digests", enabled=True)
+    monkeypatch.setattr(cache, "READ_IN_PARALLEL_AT", 10)
+    digests.read_unknown(sources)
+    assert digests.fresh == set(sources) and digests.read == len(sources) > 10
+    for name in sources:
+        stat = os.stat(name)
+        assert digests.known[name] == f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino} " \
+                                      f"{hashlib.sha256(Path(name).read_bytes()).hexdigest()}"
+        assert digests.digest(name) == hashlib.sha256(Path(name).read_bytes()).hexdigest()
+    built = []
+    for threshold in (10, 10**9):  # side by side, then one by one
+        monkeypatch.setattr(cache, "READ_IN_PARALLEL_AT", threshold)
+        shutil.rmtree(edition / CACHE_DIR, ignore_errors=True)
+        shutil.rmtree(edition / "_site", ignore_errors=True)
+        build(edition, edition / "_site")
+        built.append((tree(edition / "_site"), (edition / CACHE_DIR / "digests.json").read_bytes()))
+    assert built[0] == built[1]
