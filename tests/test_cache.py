@@ -266,7 +266,7 @@ def test_installed_versions_agree_with_importlib_metadata():
     from glossator import installed_version
     from glossator.cache import DEPENDENCIES
 
-    for name in (*DEPENDENCIES, "pagefind_bin", "PyYAML", "Jinja2", "pytest"):
+    for name in (*DEPENDENCIES, "pagefind_bin", "pagefind-bin", "Pagefind.Bin", "PyYAML", "Jinja2", "pytest"):
         assert installed_version(name) == metadata.version(name), name
     assert installed_version("no-such-distribution-here") == "-"
 
