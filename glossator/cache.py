@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from pathlib import Path
 from . import __version__, installed_version
 from .diagnostics import Diagnostic
 from .edition import TABLE_ENTRY_SIZE, EditionParts, Outline, Spool, outline_fragments, outline_from_json, outline_to_json
-from .output import Previous, Tree
+from .output import Previous, Tree, write_atomically
 from .search import SearchRecord
 
 CACHE_DIR = ".glossator-cache"
@@ -155,7 +154,7 @@ class FileStore:
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(digest)
         if not target.exists():
-            _write_through_rename(target, [data], mode=0o444)
+            write_atomically(target, [data], mode=0o444)
         return digest
 
     def place(self, digest: str, target: Path) -> None:
@@ -348,33 +347,8 @@ class SiteState:
 def _write_json(target: Path, documents: Iterable[object]) -> None:
     """Write one JSON document per line, one at a time: a state at 10,000 articles is 25 MB
     (dumps, not dump: only dumps uses the C encoder)."""
-    _write_through_rename(target, ((json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
-                                   .encode("utf-8") for document in documents))
-
-
-def _write_through_rename(target: Path, chunks: Iterable[bytes], mode: int = 0o644) -> None:
-    """Write a temporary file beside `target` and rename it into place, so that a reader never
-    sees half a file. The file is made with its final mode, and its folder only when it is
-    missing: workers store thousands of files, and on a slow disk a chmod or a failing mkdir
-    costs as much as the write. (The name is the process's and thread's own; leftovers of a
-    killed build are replaced or pruned.)"""
-    temporary = target.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{target.name}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    try:
-        handle = os.open(temporary, flags, mode)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(temporary, flags, mode)
-    except FileExistsError:  # left by a killed process that had the same number
-        os.unlink(temporary)
-        handle = os.open(temporary, flags, mode)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.writelines(chunks)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomically(target, ((json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+                              for document in documents))
 
 
 def result_to_json(result: ArticleResult) -> dict:

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
-from .output import ArticleView, template_errors
+from .output import ArticleView, template_errors, write_atomically
 from .syndication import (FEED_ENTRIES, FeedEntry, atom_entry, atom_feed, robots, sitemap, sitemap_entry,
                           w3c_datetime)
 
@@ -138,9 +138,7 @@ class Spool:
         before this leaves the last one, which still describes the start of the file)."""
         self.file.close()
         if self.table is not None:
-            temporary = self.table.with_name(self.table.name + ".tmp")
-            temporary.write_bytes(self.digests.tobytes() + self.offsets.tobytes() + self.lengths.tobytes())
-            os.replace(temporary, self.table)
+            write_atomically(self.table, [self.digests.tobytes(), self.offsets.tobytes(), self.lengths.tobytes()])
 
 
 def _digest(data: bytes) -> int:

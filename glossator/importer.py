@@ -8,9 +8,7 @@ changed: clutter is dropped whole, and what the page prints twice is kept once.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +18,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, UserError
+from .output import write_atomically
 from .timestamps import looks_like_timestamp, parse_timestamp
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
@@ -78,7 +77,7 @@ def import_page(page: Path, content_dir: Path, slug: str | None = None, force: b
     if target.exists() and not force:
         raise UserError([Diagnostic(display, 1, 1, f"{target} already exists",
                                     "pass --force to replace it, or --slug to give the article another name")])
-    write_atomically(target, render_article_file(article))
+    write_atomically(target, [render_article_file(article).encode("utf-8")])
     warnings = [Diagnostic(display, 1, 1, f"no {name} found on the page",
                            f"the article was written without it: add `{key}:` to {target} by hand", "warning")
                 for name, key in article.missing]
@@ -509,16 +508,3 @@ def slugify(title: str, max_length: int = 60) -> str:
             break
         slug = candidate
     return slug or "article"
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so a reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 
 from .anchoring import Anchor, Anchorer, normalize_quote
-from .importer import write_atomically
 from .notes import Note
+from .output import write_atomically
 from .pipeline import load_site
 from .yamldoc import read_source
 
@@ -70,6 +70,7 @@ def _rewrite(root: Path, note: Note, new_quote: str) -> Rewrite:
     start, end = front_start + node.start_mark.index, front_start + node.end_mark.index
     old_value = text[start:end]
     quoted = '"' + new_quote.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    write_atomically(path, text[:start] + quoted + ("\n" if old_value.endswith("\n") else "") + text[end:])
+    fixed = text[:start] + quoted + ("\n" if old_value.endswith("\n") else "") + text[end:]
+    write_atomically(path, [fixed.encode("utf-8")])
     line, col = note.where("quote")
     return Rewrite(note.display, line, col, " ".join(note.quote.split()), new_quote)

@@ -12,8 +12,9 @@ from .anchoring import Anchor, Anchorer
 from .articles import load_articles
 from .config import load_config
 from .diagnostics import Diagnostic, Report, UserError
-from .importer import slugify, write_atomically
+from .importer import slugify
 from .notes import Note
+from .output import write_atomically
 from .rendering import article_text
 
 QUOTE_LINE = 4  # the line of `quote:` in a new note file
@@ -48,7 +49,8 @@ def new_note(root: Path, slug: str, quote: str, note_type: str, author: str | No
         raise UserError([result])
     note = _with_selectors(anchorer, note)
     target = folder / f"{note_id}.md"
-    write_atomically(target, note_file(note, author or _git_user(), date.today().isoformat()))
+    text = note_file(note, author or _git_user(), date.today().isoformat())
+    write_atomically(target, [text.encode("utf-8")])
     return target
 
 
