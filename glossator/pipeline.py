@@ -91,8 +91,8 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
         report, results = render_articles(config, cache, plan, spool, known, progress=progress)
         stop_on_problems(report, strict)
         cache.forget_state(output)
-        published = publish_site(config, _environment(config, plan), output, results, cache, spool, plan.edition,
-                                 previous)
+        published = publish_site(config, edition_environment(config, plan), output, results, cache, spool,
+                                 plan.edition, previous)
         spooled_bytes, spooled_fragments = spool.end, len(spool)
         spool.close()
         kept = {result.slug: result for result in results if result.outline}
@@ -145,7 +145,7 @@ def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
     report, results = render_articles(config, cache, plan, spool, {})
     stop_on_problems(report, strict)
     outlines = [result.outline for result in results]
-    for page in render_edition(_environment(config, plan), config, outlines, spool, [BUNDLE], plan.edition):
+    for page in render_edition(edition_environment(config, plan), config, outlines, spool, [BUNDLE], plan.edition):
         page.make()  # rendered for the templates' errors, not written
     return len(outlines), sum(len(outline.notes) for outline in outlines), report
 
@@ -251,10 +251,10 @@ def _worker_setup(root: str, base_url: str | None, live_reload: str, edition: st
     return config, make_environment(config, live_reload)
 
 
-def _environment(config: SiteConfig, plan: Plan):
+def edition_environment(config: SiteConfig, plan: Plan, live_reload: str = ""):
     """The templates for the edition pages: the same environment as the articles' when they
     were rendered in this process, so that a template both use is compiled once."""
-    return _worker_setup(str(config.root), config.base_url, "", plan.edition)[1]
+    return _worker_setup(str(config.root), config.base_url, live_reload, plan.edition)[1]
 
 
 def render_article(job: tuple[str, str | None, str, str, str, str | None]) -> ArticleResult:

@@ -18,9 +18,10 @@ from .cache import ArticleResult, FileStore, ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
 from .edition import Spool, render_edition
-from .output import make_environment, remove_leftovers
+from .output import remove_leftovers
 from .search import bundles_in
-from .pipeline import plan_articles, publish_site, render_article, render_articles, spooled, stop_on_problems
+from .pipeline import (edition_environment, plan_articles, publish_site, render_article, render_articles, spooled,
+                       stop_on_problems)
 
 WATCHED = ("content", "annotations", "themes", "site.yaml")
 BANNER_START, BANNER_END = "<!-- glossator: build errors -->", "<!-- /glossator: build errors -->"
@@ -96,7 +97,7 @@ class Preview:
         self.spool = Spool()
         report, results = render_articles(config, self.cache, plan, self.spool, {}, live_reload=self.live_reload)
         stop_on_problems(report, strict=False)
-        self.env = make_environment(config, self.live_reload)
+        self.env = edition_environment(config, plan, self.live_reload)
         remove_leftovers(self.output)
         self.cache.forget_build(self.output)  # `build` must not take the preview's pages for its own
         self.inputs = publish_site(config, self.env, self.output, results, self.cache, self.spool, plan.edition,
