@@ -11,8 +11,8 @@ Pelican and MkDocs on the same articles (without notes) in the same run, with ra
 
 An edition is a folder with content/, annotations/ and site.yaml (bench/generate.py writes
 one); it is copied before it is built, and given the default theme and bench/site.yaml if it
-has none. The time
-Glossator spends in Pagefind, the search indexer it runs, is printed on a line of its own."""
+has none. The time Glossator spends in Pagefind, the search indexer it runs, is printed on a
+line of its own."""
 
 from __future__ import annotations
 
@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import REPO, generate  # noqa: E402
 from bench.measure import Sample, run_measured  # noqa: E402
 from bench.peers import PEERS, install_peers, peer_versions  # noqa: E402
+from glossator.config import load_config  # noqa: E402
 
 BUILD = [sys.executable, str(REPO / "build.py"), "build", "--output", "_site"]
 SEARCH = re.compile(r"search index (\d+\.\d+) s")
@@ -94,8 +93,7 @@ def scenarios(edition: Path) -> list[tuple[str, Callable[[int], None]]]:
     with_notes = [slug for slug in slugs if any((edition / "annotations" / slug).glob("*.md"))]
     middle = with_notes[len(with_notes) // 2]  # an article in the middle that has notes
     note = sorted((edition / "annotations" / middle).glob("*.md"))[0]
-    theme = (yaml.safe_load((edition / "site.yaml").read_text(encoding="utf-8")) or {}).get("theme", "default")
-    template = edition / "themes" / theme / "templates" / "article.html"
+    template = load_config(edition).theme_dir / "templates" / "article.html"
     return [
         ("clean build", lambda i: clean(edition)),
         ("no-change rebuild", lambda i: None),
