@@ -9,7 +9,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
-.PHONY: serve build check test system-packages clean
+.PHONY: serve build check test bench system-packages clean
 
 serve: $(VENV)/.installed
 	$(BIN)/python build.py serve --host $(HOST) --port $(PORT)
@@ -19,6 +19,10 @@ build: $(VENV)/.installed
 
 check: $(VENV)/.installed
 	$(BIN)/python build.py check
+
+# The build-speed table (README, "Speed"), e.g. make bench ARGS="--sizes 1000 --peers".
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py $(ARGS)
 
 test: system-packages $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest

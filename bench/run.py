@@ -29,10 +29,13 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.generate import REPO, generate  # noqa: E402
-from bench.measure import Sample, run_measured  # noqa: E402
-from bench.peers import PEERS, install_peers, peer_versions  # noqa: E402
-from glossator.config import load_config  # noqa: E402
+try:
+    from bench.generate import REPO, generate
+    from bench.measure import Sample, run_measured
+    from bench.peers import PEERS, install_peers, peer_versions
+    from glossator.config import load_config
+except ModuleNotFoundError as missing:  # run by a Python without Glossator's dependencies
+    sys.exit(f"bench/run.py: {missing}; run it as `make bench ARGS=\"...\"` or with .venv/bin/python")
 
 BUILD = [sys.executable, str(REPO / "build.py"), "build", "--output", "_site"]
 SEARCH = re.compile(r"search index (\d+\.\d+) s")
