@@ -11,6 +11,13 @@ from glossator import commands
 from glossator.diagnostics import FORMATS
 
 
+def positive(text: str) -> int:
+    """A whole number of at least 1, for --jobs."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="build.py", description="Build an annotated reader edition.")
     main.add_argument("--root", type=Path, default=Path("."), help="the edition's folder (default: here)")
@@ -26,11 +33,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="override site.yaml's base_url, e.g. /my-repo/")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--no-cache", action="store_true", help="render every article again, ignoring the cache")
+    build.add_argument("--jobs", type=positive, help="processes working side by side (default: one per core)")
 
     check = sub.add_parser("check", help="check articles and notes without writing anything")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--fix", action="store_true",
                        help="rewrite quotes that no longer match when exactly one passage is clearly closest")
+    check.add_argument("--jobs", type=positive, help="processes working side by side (default: one per core)")
 
     note = sub.add_parser("note", help="start a new note on an article: annotations/<article>/<id>.md")
     note.add_argument("article", help="the article's slug, e.g. nsa-france-phone-calls")

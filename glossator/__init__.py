@@ -8,6 +8,13 @@ import sys
 __version__ = "0.1.0"
 
 
+def worker_count(jobs: int | None = None) -> int:
+    """How many processes may work side by side: `jobs` (`--jobs`) when given, else one per
+    core. Each worker adds its own memory (see README, "Speed"), so `--jobs` is also how to
+    bound a build's memory on a machine with many cores."""
+    return jobs or os.cpu_count() or 1
+
+
 def installed_version(distribution: str) -> str:
     """The version of an installed distribution ("-" when none is), for cache keys."""
     return _installed().get(_normalized(distribution), "-")

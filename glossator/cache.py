@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, installed_version
+from . import __version__, installed_version, worker_count
 from .diagnostics import Diagnostic
 from .edition import TABLE_ENTRY_SIZE, EditionParts, Outline, Spool, outline_fragments, outline_from_json, outline_to_json
 from .output import Previous, Tree, write_atomically
@@ -97,16 +97,17 @@ class FileDigests:
         self.read += 1
         return value
 
-    def read_unknown(self, names: list[str]) -> None:
+    def read_unknown(self, names: list[str], jobs: int | None = None) -> None:
         """Hash the files that have no remembered digest side by side on every core, when there
         are many: a first build of 10,000 articles reads 160,000 files, 4 s on one core, before
-        any article can be rendered."""
+        any article can be rendered. `jobs`: at most that many processes (default: one per core)."""
         unknown = [name for name in names if name not in self.known]
-        if len(unknown) < READ_IN_PARALLEL_AT or (os.cpu_count() or 1) < 2:
+        workers = worker_count(jobs)
+        if len(unknown) < READ_IN_PARALLEL_AT or workers < 2:
             return
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor() as pool:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             self.known.update(zip(unknown, pool.map(_signed_digest, unknown, chunksize=1_000)))
         self.fresh.update(unknown)
         self.read += len(unknown)

@@ -64,7 +64,8 @@ def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     output = args.output or args.root / DEFAULT_OUTPUT
     progress = ProgressBar(started) if sys.stderr.isatty() and _style(args) == "text" else None
-    built = build(args.root, output, args.base_url, args.strict, use_cache=not args.no_cache, progress=progress)
+    built = build(args.root, output, args.base_url, args.strict, use_cache=not args.no_cache, progress=progress,
+                  jobs=args.jobs)
     if progress:
         progress.clear()
     _print(args, built.report.sorted())
@@ -104,7 +105,7 @@ def _check(args: argparse.Namespace) -> int:
 
         for rewrite in repair_quotes(args.root):
             print(rewrite.format())
-    articles, notes, report = check(args.root, args.strict)
+    articles, notes, report = check(args.root, args.strict, jobs=args.jobs)
     _print(args, report.sorted())
     _summary(args, f"ok: {articles} articles, {notes} notes anchored, {len(report.warnings)} warnings")
     return 0

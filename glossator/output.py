@@ -308,7 +308,8 @@ class Previous:
 
 def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tuple[str, str]],
             pages: Iterable[EditionPage], shards: list[SearchShard],
-            records_of: Callable[[int], list[SearchRecord]], previous: Previous | None, spare: Path) -> Published:
+            records_of: Callable[[int], list[SearchRecord]], previous: Previous | None, spare: Path,
+            jobs: int | None = None) -> Published:
     """Make the new site, then swap it in; on any failure the live site stays as it was.
 
     The new site is made in the spare tree (the site before the live one, kept at `spare`)
@@ -331,7 +332,7 @@ def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tup
             data = source.read_bytes()
             writer.put(relative, hashlib.sha256(data).hexdigest(), lambda path, data=data: path.write_bytes(data))
         writer.remove_the_rest()
-        search_seconds = write_shards(shards, records_of, target, config.language, previous=output)
+        search_seconds = write_shards(shards, records_of, target, config.language, previous=output, jobs=jobs)
         target.chmod(0o755)
     except BaseException:
         if not use_spare:

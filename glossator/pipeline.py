@@ -8,12 +8,12 @@ everything into memory at once, for the live preview and the tools that edit not
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from . import worker_count
 from .anchoring import AnnotatedArticle, anchor_article
 from .articles import article_paths, load_article, load_articles
 from .cache import ArticleResult, ResultCache, SiteState, article_key, edition_key
@@ -67,15 +67,16 @@ class Built:
 
 
 def build(root: Path, output: Path, base_url: str | None = None, strict: bool = False,
-          use_cache: bool = True, progress: Progress | None = None) -> Built:
+          use_cache: bool = True, progress: Progress | None = None, jobs: int | None = None) -> Built:
     """Check the edition, then write the site; raise UserError (nothing written) on any error.
-    When nothing it is made from changed since the last build into `output`, that site stands."""
+    When nothing it is made from changed since the last build into `output`, that site stands.
+    `jobs` is how many processes may work side by side (default: one per core)."""
     config = load_config(root, base_url)
     check_output_folder(config, output)
     cache = ResultCache(root, reuse=use_cache)
     with cache.build_lock(output):
         remove_leftovers(output)
-        plan = plan_articles(config, cache)
+        plan = plan_articles(config, cache, jobs=jobs)
         stamp = plan.stamp(str(output.resolve()), strict)
         last = cache.last_build(output)
         if use_cache and not plan.report.errors and last.get("stamp") == stamp and is_folder(output, last.get("folder")):
@@ -88,11 +89,11 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
         if not known:
             cache.forget_state(output)  # it points into the spool, which is about to be emptied
         spool = cache.spool(output, keep=bool(known))
-        report, results = render_articles(config, cache, plan, spool, known, progress=progress)
+        report, results = render_articles(config, cache, plan, spool, known, progress=progress, jobs=jobs)
         stop_on_problems(report, strict)
         cache.forget_state(output)
         published = publish_site(config, edition_environment(config, plan), output, results, cache, spool,
-                                 plan.edition, previous)
+                                 plan.edition, previous, jobs)
         spooled_bytes, spooled_fragments = spool.end, len(spool)
         spool.close()
         kept = {result.slug: result for result in results if result.outline}
@@ -123,7 +124,7 @@ SPOOL_MINIMUM = 10_000
 
 
 def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult], cache: ResultCache,
-                 spool: Spool, edition: str, previous: Previous | None) -> Published:
+                 spool: Spool, edition: str, previous: Previous | None, jobs: int | None = None) -> Published:
     """Write the articles' files, the edition-wide pages and the search index (its records
     read back from the cache), from what `previous` published where it can."""
     results = sorted((r for r in results if r.outline), key=lambda r: (r.outline.date, r.slug), reverse=True)
@@ -132,17 +133,17 @@ def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleRes
     pages = render_edition(env, config, [result.outline for result in results], spool,
                            [shard.bundle for shard in shards], edition)
     return publish(config, output, cache.files, stored, pages, shards,
-                   lambda position: cache.records(results[position].key), previous, cache.spare_path(output))
+                   lambda position: cache.records(results[position].key), previous, cache.spare_path(output), jobs)
 
 
-def check(root: Path, strict: bool = False) -> tuple[int, int, Report]:
+def check(root: Path, strict: bool = False, jobs: int | None = None) -> tuple[int, int, Report]:
     """Everything `build` checks, the templates included, without writing a file (the cache is
     only read). Returns the numbers of articles and of anchored notes, and the report."""
     config = load_config(root)
     cache = ResultCache(root, writable=False)
     spool = Spool()
-    plan = plan_articles(config, cache)
-    report, results = render_articles(config, cache, plan, spool, {})
+    plan = plan_articles(config, cache, jobs=jobs)
+    report, results = render_articles(config, cache, plan, spool, {}, jobs=jobs)
     stop_on_problems(report, strict)
     outlines = [result.outline for result in results]
     for page in render_edition(edition_environment(config, plan), config, outlines, spool, [BUNDLE], plan.edition):
@@ -176,13 +177,13 @@ class Plan:
         return digest.hexdigest()
 
 
-def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "") -> Plan:
+def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "", jobs: int | None = None) -> Plan:
     report = Report()
     paths = article_paths(config, report)
     notes = note_files(config, [path.stem for path in paths], report)
     edition = edition_key(config.root, config.theme_dir, variant=f"{config.base_url} {live_reload}")
     digests = cache.digests()
-    digests.read_unknown([str(path) for path in paths] + [note for found in notes.values() for note in found])
+    digests.read_unknown([str(path) for path in paths] + [note for found in notes.values() for note in found], jobs)
     keys = [article_key(edition, path, notes[path.stem], digests) for path in paths]
     static = hashlib.sha256("".join(f"{relative}\0{digests.digest(path)}\n"
                                     for relative, path in static_files(config)).encode()).hexdigest()
@@ -196,7 +197,7 @@ Progress = Callable[[int, int], None]  # (articles done, articles in all)
 
 def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: Spool,
                     known: dict[str, ArticleResult], live_reload: str = "",
-                    progress: Progress | None = None) -> tuple[Report, list[ArticleResult]]:
+                    progress: Progress | None = None, jobs: int | None = None) -> tuple[Report, list[ArticleResult]]:
     """Every article's result, in file-name order: `known` to be already in the spool (the
     last build's, by slug), else from the cache or rendered, with its share of the edition
     pages moved to `spool` as it arrives; and all problems in one report. `live_reload` is
@@ -210,9 +211,9 @@ def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: S
             result = cached and spooled(cached, spool)
         results[index] = result
     missing = [index for index, result in enumerate(results) if result is None]
-    jobs = [(str(config.root), config.base_url, plan.slugs[index], live_reload, plan.edition,
+    work = [(str(config.root), config.base_url, plan.slugs[index], live_reload, plan.edition,
              plan.keys[index] if cache.writable else None) for index in missing]
-    for index, result in zip(missing, _run(jobs, progress)):
+    for index, result in zip(missing, _run(work, progress, worker_count(jobs))):
         results[index] = spooled(result, spool)
     for result in results:
         report.extend(result.diagnostics)
@@ -224,16 +225,16 @@ def spooled(result: ArticleResult, spool: Spool) -> ArticleResult:
     return replace(result, parts=None, outline=spool_parts(result.parts, spool)) if result.parts else result
 
 
-def _run(jobs: list[tuple], progress: Progress | None) -> Iterator[ArticleResult]:
-    """Render the jobs in order, spread over every core when there are enough of them."""
-    if len(jobs) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+def _run(work: list[tuple], progress: Progress | None, workers: int) -> Iterator[ArticleResult]:
+    """Render the articles in order, in `workers` processes when there are enough of them."""
+    if len(work) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor  # a rebuild of one article does without
 
-        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            chunk = max(1, min(16, len(jobs) // (8 * os.cpu_count())))
-            yield from _counted(pool.map(render_article, jobs, chunksize=chunk), len(jobs), progress)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, min(16, len(work) // (8 * workers)))
+            yield from _counted(pool.map(render_article, work, chunksize=chunk), len(work), progress)
     else:
-        yield from _counted(map(render_article, jobs), len(jobs), progress)
+        yield from _counted(map(render_article, work), len(work), progress)
 
 
 def _counted(results: Iterator[ArticleResult], total: int, progress: Progress | None) -> Iterator[ArticleResult]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import installed_version
+from . import installed_version, worker_count
 from .diagnostics import Diagnostic, UserError
 
 BUNDLE = "pagefind"
@@ -98,11 +98,11 @@ def bundles_in(site: Path) -> list[str]:
 
 
 def write_shards(shards: list[SearchShard], records_of: Callable[[int], list[SearchRecord]], site: Path,
-                 language: str, previous: Path) -> float | None:
+                 language: str, previous: Path, jobs: int | None = None) -> float | None:
     """Each shard's bundle in `site`: kept when `site` has it made from the same records,
     linked from the `previous` site when that has it, else indexed anew (several at once);
     bundles of shards that no longer exist are removed. Returns the seconds spent indexing
-    (None: all reused)."""
+    (None: all reused). At most `jobs` Pagefind runs at once (default: one per core)."""
     to_index = []
     for shard in shards:
         bundle = site / shard.bundle
@@ -118,19 +118,19 @@ def write_shards(shards: list[SearchShard], records_of: Callable[[int], list[Sea
     if not to_index:
         return None
     started = time.perf_counter()
-    _index_side_by_side(to_index, records_of, site, language)
+    _index_side_by_side(to_index, records_of, site, language, worker_count(jobs))
     return time.perf_counter() - started
 
 
 def _index_side_by_side(shards: list[SearchShard], records_of: Callable[[int], list[SearchRecord]], site: Path,
-                        language: str) -> None:
-    """Index the shards, as many at once as there are cores and RECORDS_AT_ONCE allows: each
+                        language: str, workers: int) -> None:
+    """Index the shards, as many at once as `workers` and RECORDS_AT_ONCE allow: each
     Pagefind run uses little more than one core, and the threads mostly wait for it."""
     def index(shard: SearchShard) -> None:
         write_search_index(map(records_of, shard.articles), site / shard.bundle, language)
         (site / shard.bundle / KEY_FILE).write_text(shard.key, encoding="utf-8")
 
-    at_once = min(len(shards), os.cpu_count() or 1, max(1, RECORDS_AT_ONCE // max(s.records for s in shards)))
+    at_once = min(len(shards), workers, max(1, RECORDS_AT_ONCE // max(s.records for s in shards)))
     if at_once == 1:
         for shard in shards:
             index(shard)

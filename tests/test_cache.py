@@ -323,3 +323,30 @@ def test_a_first_build_reads_sources_on_every_core_and_gets_the_same_digests(tmp
         build(edition, edition / "_site")
         built.append((tree(edition / "_site"), (edition / CACHE_DIR / "digests.json").read_bytes()))
     assert built[0] == built[1]
+
+
+def test_jobs_sets_how_many_processes_render_and_the_site_is_the_same(tmp_path, monkeypatch):
+    """`--jobs 1` renders in the build's own process, `--jobs 3` in a pool of three, and both
+    sites are the same bytes as the default's; a count below 1 is refused before any work."""
+    import concurrent.futures
+
+    from bench.generate import generate
+    from glossator import pipeline
+
+    pools = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, max_workers=None, **options):
+            pools.append(max_workers)
+            super().__init__(max_workers=max_workers, **options)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    edition = generate(pipeline.PARALLEL_THRESHOLD, tmp_path / "edition")
+    sites = {}
+    for jobs in (1, 3):
+        pipeline.build(edition, tmp_path / f"site-{jobs}", use_cache=False, jobs=jobs)
+        sites[jobs] = tree(tmp_path / f"site-{jobs}")
+    assert pools == [3]
+    assert sites[1] == sites[3] == build(edition)
+    refused = run_cli("build", "--jobs", "0", cwd=edition)
+    assert refused.code == 2 and "--jobs: expected a whole number of at least 1, not '0'" in refused.stderr
