@@ -94,7 +94,8 @@ def scenarios(edition: Path) -> list[tuple[str, Callable[[int], None]]]:
     """(name, what to do before run number i) for each scenario, in the order they run."""
     slugs = sorted(p.stem for p in (edition / "content").glob("*.md"))
     with_notes = [slug for slug in slugs if any((edition / "annotations" / slug).glob("*.md"))]
-    middle = (with_notes or slugs)[len(with_notes or slugs) // 2]  # in the middle, with notes if any has
+    candidates = with_notes or slugs  # articles with notes, if any has
+    middle = candidates[len(candidates) // 2]
     template = load_config(edition).theme_dir / "templates" / "article.html"
     edits = [
         ("clean build", lambda i: clean(edition)),
