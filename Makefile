@@ -46,9 +46,20 @@ node_modules/.installed: package.json package-lock.json
 
 # Playwright's own browser download cannot work here: the tests drive Debian's Chromium.
 # Java runs the Nu Html Checker; faketime runs a build at another time of day.
+# Each pair is a command and the Debian package that provides it. Only the packages whose
+# commands are missing are installed, one at a time, so that a machine with its own Node.js
+# (NodeSource's, which conflicts with Debian's npm) is left as it is.
+SYSTEM_COMMANDS := chromium:chromium node:nodejs npm:npm java:default-jre-headless faketime:faketime
+
 system-packages:
-	@command -v chromium >/dev/null && command -v npm >/dev/null && command -v java >/dev/null && command -v faketime >/dev/null || { \
-	  $(SUDO) apt-get update -q && $(APT_INSTALL) chromium nodejs npm default-jre-headless faketime; }
+	@missing=""; \
+	for pair in $(SYSTEM_COMMANDS); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	[ -z "$$missing" ] || { \
+	  echo "Installing the missing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q || exit 1; \
+	  for package in $$missing; do \
+	    $(APT_INSTALL) "$$package" || { echo "make: apt-get could not install $$package; install it by hand and run make test again" >&2; exit 1; }; \
+	  done; }
 
 clean:
 	rm -rf _site .glossator-cache
