@@ -195,7 +195,8 @@ def pairing_stylesheet(view: ArticleView) -> str:
     """CSS that pairs each passage with its note: both light up when either is hovered or
     focused, and an opened note is anchored under the paragraph (or heading, item, caption)
     that holds its marker. It names each note, which a shared stylesheet cannot, and needs no
-    script. Markers are direct children of their block, so `:has(> marker)` finds the block."""
+    script. Markers are direct children of their block, so `:has(> marker)` finds the block.
+    It also hides the notes of each type whose box the reader unticked in the type filter."""
     rules = []
     blocks: dict[int, str] = {}
     for note in view.notes:
@@ -207,6 +208,10 @@ def pairing_stylesheet(view: ArticleView) -> str:
         rules.append(f"{aside} {{ position-anchor: --block-{note.block}; }}")
     for block, toggle in blocks.items():
         rules.append(f".article :has(> {toggle}) {{ anchor-name: --block-{block}; }}")
+    for note_type in dict.fromkeys(note.type for note in view.notes):
+        hidden = f"body:has(#show-type-{note_type}:not(:checked))"
+        rules.append(f"{hidden} :is(aside.note-{note_type}, .noteref-{note_type}) {{ display: none; }}")
+        rules.append(f"{hidden} mark.anchor-{note_type} {{ background: none; }}")
     return "/* Generated: pairs each passage with its note. */\n" + "\n".join(rules) + "\n"
 
 

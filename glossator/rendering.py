@@ -8,6 +8,7 @@ what the reader sees. Anchoring works on blocks; `mark_section` then wraps ancho
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -192,20 +193,23 @@ class Highlight:
 
 INLINE = {"a", "em", "strong", "b", "i", "code", "abbr", "cite", "q", "small", "s", "del", "ins",
           "sup", "sub", "span"}
-# Blocks whose content may not hold an <aside>: their notes stand just before the block.
-PHRASING_ONLY = {"h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "th"}
 
 
 def mark_section(section: Section, highlights: list[Highlight]) -> str:
     """Serialize a section with its highlights, markers and notes.
 
-    A note's marker and its aside follow the end of its passage, so that the aside, floated into
-    the margin, starts on the passage's line. Both wait until inline elements (`</em>`, `</a>`)
-    are closed: a marker is never italic or nested in a link, and an aside is never inside
-    phrasing content. A paragraph that receives an aside becomes a `<div class="para">`, as a
-    `<p>` may not contain one; headings keep their notes just before them."""
+    A note's marker follows the end of its passage, once the inline elements around it
+    (`</em>`, `</a>`) are closed: a marker is never italic or nested in a link. The notes
+    themselves follow the top-level element that holds their passage (a paragraph, heading,
+    list, figure or table), so that they are read after the text they explain:
+
+        <div class="annotated"><p>... passage<marker> ...</p>
+        <div class="block-notes"><aside>...</aside></div></div>
+
+    The theme lays the wrapper out as two columns (text and margin) without a script, stacks
+    the notes under the text in print and on narrow screens, and a script may place them."""
     spans_by_token = _spans_by_token(section, highlights)
-    before, converted = _placements(section, highlights)
+    notes_after = _notes_by_top_level_element(section, highlights)
     out: list[str] = []
     waiting: list[str] = []
     open_inline = 0
@@ -213,33 +217,54 @@ def mark_section(section: Section, highlights: list[Highlight]) -> str:
         if waiting and open_inline == 0:
             out.extend(waiting)
             waiting.clear()
-        out.extend(before.get(index, []))
         if token.kind == "text":
             text, deferred = _marked_text(token.text, spans_by_token.get(index, []), defer=open_inline > 0)
             out.append(text)
             waiting.extend(deferred)
             continue
-        if index in converted:
-            out.append(converted[index])
-        else:
-            out.append(token.raw)
+        if index in notes_after.starts:
+            out.append('<div class="annotated">')
+        out.append(token.raw)
         if token.tag in INLINE and token.kind in ("start", "end"):
             open_inline = max(0, open_inline + (1 if token.kind == "start" else -1))
+        if index in notes_after.asides:
+            out.append('\n<div class="block-notes">\n' + "\n".join(notes_after.asides[index]) + "\n</div></div>")
     return "".join(out + waiting)
 
 
-def _placements(section: Section, highlights: list[Highlight]) -> tuple[dict[int, list[str]], dict[int, str]]:
-    """Asides to put before phrasing-only blocks, and the tags of paragraphs that become divs."""
-    before: dict[int, list[str]] = {}
-    converted: dict[int, str] = {}
+@dataclass(frozen=True)
+class _NotePlacement:
+    starts: set[int]  # token indexes of top-level elements that get a wrapper
+    asides: dict[int, list[str]]  # token index of a wrapped element's end tag -> its notes
+
+
+def _notes_by_top_level_element(section: Section, highlights: list[Highlight]) -> _NotePlacement:
+    """Group the notes by the top-level element of the section that holds their passage."""
+    ranges = _top_level_ranges(section.tokens)
+    starts = [start for start, _ in ranges]
+    placement = _NotePlacement(set(), {})
     for item in highlights:
-        block = item.block
-        if block.tag in PHRASING_ONLY:
-            before.setdefault(block.start, []).append(item.aside)
-        elif block.tag == "p":
-            converted[block.start] = '<div class="para">'
-            converted[block.end] = "</div>"
-    return before, converted
+        start, end = ranges[bisect.bisect_right(starts, item.block.start) - 1]
+        placement.starts.add(start)
+        placement.asides.setdefault(end, []).append(item.aside)
+    return placement
+
+
+def _top_level_ranges(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(start, end) token indexes of each element at the top of a section, in order."""
+    ranges, depth, start = [], 0, 0
+    for index, token in enumerate(tokens):
+        if token.kind == "start":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif token.kind == "end" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                ranges.append((start, index))
+        elif token.kind == "void" and depth == 0:
+            ranges.append((index, index))
+    return ranges
 
 
 def _spans_by_token(section: Section, highlights: list[Highlight]) -> dict[int, list[_Span]]:
@@ -280,8 +305,7 @@ def _marked_text(text: str, spans: list[_Span], defer: bool) -> tuple[str, list[
         out.append(piece)
         for span in spans:
             if span.ends_here and span.end == right:
-                payload = span.item.marker + ("" if span.item.block.tag in PHRASING_ONLY else span.item.aside)
-                (waiting if defer else out).append(payload)
+                (waiting if defer else out).append(span.item.marker)
     return "".join(out), waiting
 
 

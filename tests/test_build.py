@@ -39,22 +39,14 @@ def test_site_has_index_article_notes_and_errata_pages(edition):
     assert '<mark class="anchor anchor-context" data-note="cracks">engineers found cracks in its supports</mark>' in page
 
 
-def test_note_aside_follows_its_marker_inside_the_paragraph(edition):
+def test_notes_follow_the_paragraph_that_holds_their_passage(edition):
     page = build(edition)
-    paragraph = page.rindex('<div class="para">', 0, page.index('data-note="cracks"'))
+    wrapper = page.rindex('<div class="annotated"><p>', 0, page.index('data-note="cracks"'))
     marker = page.index('href="#note-cracks" role="doc-noteref"')
+    paragraph_end = page.index("</p>", marker)
     aside = page.index('<aside class="note note-context" id="note-cracks" role="doc-footnote"')
-    paragraph_end = page.index("</div>", aside + page[aside:].index("</aside>"))
-    assert paragraph < marker < aside < paragraph_end < page.index("<h2>A long debate</h2>")
-    assert "<p>" not in page[paragraph:aside], "a paragraph with a note is a div: <p> cannot hold an aside"
-
-
-def test_note_on_a_heading_stands_just_before_it(edition):
-    write_note(edition, "debate-heading", "type: context\nquote: A long debate\n")
-    page = build(edition)
-    aside = page.index('id="note-debate-heading"')
-    heading = page.index("<h2><mark")
-    assert aside < heading and "</aside>" in page[aside:heading]
+    assert wrapper < marker < paragraph_end < aside < page.index("<h2>A long debate</h2>")
+    assert page[paragraph_end:aside] == '</p>\n<div class="block-notes">\n'
 
 
 def test_correction_shows_text_as_published_and_corrected(edition):

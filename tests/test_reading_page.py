@@ -1,6 +1,7 @@
-"""The reading page in Chromium: margin notes on wide screens, popover notes on phones, with
-and without JavaScript, by keyboard, in print, and through axe-core's WCAG 2.1 AA rules.
-Each check runs on the demo edition and on the small test edition's article."""
+"""The reading page in Chromium: popover notes on phones, with and without JavaScript, by
+keyboard, in print, and through axe-core's WCAG 2.1 AA rules. Each check runs on the demo
+edition and on the small test edition's article. The margin notes at real density have their
+own file, test_reading_layout.py."""
 
 from __future__ import annotations
 
@@ -26,46 +27,6 @@ def open_page(browser, address: str, viewport: dict, javascript: bool = True, **
     page = context.new_page()
     page.goto(address)
     return context, page
-
-
-def note_boxes(page) -> list[dict]:
-    """Each note's box and the box of the first run of its passage, in reading order."""
-    return page.evaluate("""() => [...document.querySelectorAll('aside.note')].map(note => {
-        const id = note.id.slice('note-'.length);
-        const mark = document.querySelector(`mark[data-note="${id}"]`).getBoundingClientRect();
-        const box = note.getBoundingClientRect();
-        return {id, top: box.top + scrollY, bottom: box.bottom + scrollY, left: box.left, right: box.right,
-                passage: mark.top + scrollY};
-    })""")
-
-
-def text_column_right(page) -> float:
-    return page.evaluate("""() => Math.max(...[...document.querySelectorAll(
-        '.article-body > p, .article-body > .para, .article-body > h2, .article-header > h1, .article-body > figure'
-    )].map(element => element.getBoundingClientRect().right))""")
-
-
-@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_wide_screen_notes_sit_in_the_margin_beside_their_passage(browser, article, javascript):
-    name, address = article
-    context, page = open_page(browser, address, WIDE, javascript)
-    boxes = note_boxes(page)
-    column = text_column_right(page)
-    assert boxes
-    previous_bottom = None
-    for box in sorted(boxes, key=lambda b: b["top"]):
-        assert box["left"] >= column, f"note {box['id']} overlaps the text column"
-        beside = abs(box["top"] - box["passage"]) <= 40
-        pushed = previous_bottom is not None and box["top"] > box["passage"] and box["top"] - previous_bottom <= 24
-        assert beside or pushed, f"note {box['id']} is {box['top'] - box['passage']:.0f}px from its passage"
-        previous_bottom = box["bottom"]
-    for index, first in enumerate(boxes):
-        for second in boxes[index + 1:]:
-            apart = first["bottom"] <= second["top"] or second["bottom"] <= first["top"]
-            assert apart, f"notes {first['id']} and {second['id']} overlap"
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-article-1280{'' if javascript else '-nojs'}.png"), full_page=True)
-    context.close()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
