@@ -9,7 +9,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
-.PHONY: serve build check test bench system-packages clean
+.PHONY: serve build check test bench screenshots system-packages clean
 
 serve: $(VENV)/.installed
 	$(BIN)/python build.py serve --host $(HOST) --port $(PORT)
@@ -23,6 +23,10 @@ check: $(VENV)/.installed
 # The build-speed table (README, "Speed"), e.g. make bench ARGS="--sizes 1000 --peers".
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(ARGS)
+
+# The README's pictures of the reading page (docs/reading-page-*.png).
+screenshots: system-packages $(VENV)/.installed-test
+	$(BIN)/python docs/screenshots.py
 
 test: system-packages $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest
