@@ -79,7 +79,7 @@
 
   filterBoxes.forEach(function (box) {
     box.addEventListener("change", function () {
-      if (openNote && hiddenByFilter(openNote)) openNote = closeClass(openNote);
+      if (openNote && hiddenByFilter(openNote)) forgetOpenNote();
       writeTypesToAddress();
       showCount();
       place();
@@ -114,7 +114,7 @@
       overflowing.note.classList.add("in-text");
     }
     // Least squares may move a note of a long group further than the first fit did.
-    if (farthest(items) > MAX_DRIFT) items.forEach(function (item) { item.top = item.firstFit; });
+    if (largestDrift(items) > MAX_DRIFT) items.forEach(function (item) { item.top = item.firstFit; });
     if (openNote && inMargin(openNote)) items = arrange(shown.filter(inMargin), heights, openNote);
     items.forEach(function (item) {
       item.note.style.top = item.top + "px";
@@ -203,7 +203,7 @@
     });
   }
 
-  function farthest(items) {
+  function largestDrift(items) {
     return Math.max.apply(null, items.map(function (item) { return Math.abs(item.top - item.want); }).concat(0));
   }
 
@@ -228,7 +228,7 @@
 
   // --- Opening a note in full, in place ------------------------------------------------------
   function open(note, moveFocus) {
-    if (openNote && openNote !== note) closeClass(openNote);
+    forgetOpenNote();
     openNote = note;
     note.classList.add("open");
     place();
@@ -240,15 +240,15 @@
   }
 
   function close(note, focusMarker) {
-    openNote = closeClass(note);
+    forgetOpenNote();
     place();
     var marker = document.getElementById("ref-" + note.id.slice("note-".length));
     if (focusMarker && marker) marker.focus({preventScroll: true});
   }
 
-  function closeClass(note) {
-    note.classList.remove("open");
-    return null;
+  function forgetOpenNote() {
+    if (openNote) openNote.classList.remove("open");
+    openNote = null;
   }
 
   function toggle(note) {
@@ -333,7 +333,7 @@
     notes.forEach(function (note) {
       if (note.matches(":popover-open")) note.hidePopover();
     });
-    if (openNote) openNote = closeClass(openNote);
+    forgetOpenNote();
     place();
   }
   print.addEventListener("change", function () {
