@@ -196,6 +196,17 @@ def test_workflows_pass_actionlint_and_deploy_with_the_official_actions():
     assert "build.py check" in commands and "make test" in commands
 
 
+def test_the_pull_request_check_refuses_what_the_deploy_refuses():
+    """The deploy builds with --strict, so a warning fails it; the check of a pull request must fail
+    on the same warning, or a contributor learns of it only after the merge."""
+    def runs(workflow: str) -> list[str]:
+        jobs = yaml.safe_load((REPO / ".github" / "workflows" / workflow).read_text())["jobs"]
+        return [step.get("run", "") for job in jobs.values() for step in job["steps"]]
+
+    assert any("build.py build" in run and "--strict" in run for run in runs("pages.yml"))
+    assert any("build.py check" in run and "--strict" in run for run in runs("check.yml"))
+
+
 def test_feeds_carry_only_the_newest_entries():
     from glossator.config import SiteConfig
     from glossator.syndication import FEED_ENTRIES, atom_feed
