@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +43,21 @@ COVERAGE_START = re.compile(r"^part of complete coverage on\b", re.I)
 DURATION = re.compile(r"\s+\d{1,2}:\d{2}$")
 SENTENCE_END = re.compile(r"[.!?:;…]$")
 CLOSERS = "\"'”’»)]"
+# "<Topic>: <text>", the shape of a linked headline ("Flu season: Should you get the shot?") and of a
+# speaker's label in a Q&A ("Q: ...", "Reyes: ..."): a short label that starts with a capital.
+LABELLED = re.compile(r"^(?P<label>[A-Z][\w&'’.-]*(?: [\w&'’.-]+){0,3}):\s+(?P<text>\S.*)$")
+ABBREVIATION = re.compile(r"^(?:(?:[A-Z]\.)+|Mr\.|Mrs\.|Ms\.|Dr\.|St\.|Jr\.|Sr\.|Gen\.|Sen\.|Rep\.|Gov\.|vs\.)$")
+INNER_SENTENCE_END = re.compile(r"(\S*[.!?;])\s")
+DOUBLE_QUOTES = "\"“”«»„"
+# Labels of question-and-answer pages, and the words that make a label the lead-in of a sentence
+# ("Her answer: Why not?", "Senator Ruiz asked: Who approved it?") rather than a topic.
+QA_LABELS = {"q", "a", "question", "answer"}
+LEAD_IN_FIRST = {"i", "he", "she", "we", "they", "it", "you", "his", "her", "their", "our", "my", "its",
+                 "your", "this", "that", "these", "those", "there", "and", "but", "or", "so", "yet", "nor",
+                 "then", "because", "if", "when", "while", "as", "for"}
+LEAD_IN_WORDS = {"said", "says", "say", "asked", "asks", "ask", "asking", "told", "tells", "wrote", "writes",
+                 "added", "adds", "wondered", "wonders", "replied", "replies", "answered", "tweeted",
+                 "explained", "noted", "question", "questions", "answer", "reply"}
 
 # Who holds the copyright, for outlets whose legal name differs from the name in the byline.
 RIGHTS_HOLDERS = {"CNN": "Cable News Network"}
@@ -272,7 +288,8 @@ def _read_story(lines: list[str]) -> _Story:
     after_gallery_link = False
     video_blocks_left = 0  # a video block may be spread over a few blank-separated blocks
     lines = _drop_gallery_titles(_drop_teasers(lines))
-    for block in _blocks(lines):
+    question_links = _question_links(lines)
+    for start, block in _blocks(lines):
         lowered = {line.lower() for line in block}
         if lowered & VIDEO_MARKERS or (video_blocks_left and not _is_paragraph(block)):
             story.related.extend(DURATION.sub("", l) for l in block
@@ -285,9 +302,67 @@ def _read_story(lines: list[str]) -> _Story:
         if _is_gallery(block):
             after_gallery_link = _read_gallery(block, story)
             continue
-        for line in block:
+        for offset, line in enumerate(block):
+            if start + offset in question_links and not after_gallery_link:
+                story.related.append(line)
+                continue
             after_gallery_link = _read_line(line, story, after_gallery_link)
     return story
+
+
+def _question_links(lines: list[str]) -> set[int]:
+    """Where a link to another story, written as a question, stands between the paragraphs.
+
+    "Flu season: Should you get the shot?" ends like a sentence, but it is a linked headline: a
+    short topic with a capital, a colon, then one question that starts with a capital, with no
+    quotation marks and no other sentence inside. A question of the story stays: a quoted one, one
+    that goes on from the paragraph before (which ends with a colon or a comma, or leaves a
+    quotation open), a lead-in ("Her answer: Why not?", "Ruiz asked: Who approved it?") and the
+    questions of an interview or a Q&A: "Q: ...?", a label that starts other lines of the story too
+    (a speaker's name; the outlet's link words such as "Opinion:" are no speakers), or a question
+    answered on the next line by another label ("Marsh: Always.").
+    """
+    labels = Counter(match["label"].lower() for line in lines if (match := LABELLED.match(line)))
+    found = set()
+    for index, line in enumerate(lines):
+        if not _looks_like_question_link(line):
+            continue
+        if labels[LABELLED.match(line)["label"].lower()] > 1 and not RELATED_PREFIX.match(line):
+            continue
+        before = next((l for l in reversed(lines[:index]) if l), "")
+        after = next((l for l in lines[index + 1:] if l), "")
+        if before.rstrip(CLOSERS).endswith((":", ",", ";", "--", "—", "–")) or _leaves_quotation_open(before):
+            continue
+        if _is_labelled_answer(after):
+            continue
+        found.add(index)
+    return found
+
+
+def _looks_like_question_link(line: str) -> bool:
+    match = LABELLED.match(line)
+    if not match or not line.endswith("?") or any(q in line for q in DOUBLE_QUOTES):
+        return False
+    words = match["label"].lower().split()
+    text = match["text"]
+    if " ".join(words) in QA_LABELS or words[0] in LEAD_IN_FIRST or LEAD_IN_WORDS & set(words):
+        return False
+    if not (text[0].isupper() or text[0].isdigit()) or len(line.split()) >= PARAGRAPH_MIN_WORDS:
+        return False
+    # One question: a full stop inside may only end an abbreviation ("Can U.S. repair ties?").
+    return all(ABBREVIATION.match(token) for token in INNER_SENTENCE_END.findall(text))
+
+
+def _is_labelled_answer(line: str) -> bool:
+    """A line of a Q&A: a speaker's label, then words that end like a sentence but ask nothing."""
+    match = LABELLED.match(line)
+    return bool(match) and not RELATED_PREFIX.match(line) and not GALLERY_LINK.match(line) \
+        and _ends_sentence(line) and not line.rstrip(CLOSERS).endswith("?")
+
+
+def _leaves_quotation_open(line: str) -> bool:
+    """A paragraph that opens a quotation and lets it run on into the next paragraph."""
+    return line.count('"') % 2 == 1 or line.count("“") > line.count("”")
 
 
 def _drop_teasers(lines: list[str]) -> list[str]:
@@ -317,13 +392,16 @@ def _is_paragraph(block: list[str]) -> bool:
     return any(_ends_sentence(line) or len(line.split()) >= PARAGRAPH_MIN_WORDS for line in block)
 
 
-def _blocks(lines: list[str]) -> list[list[str]]:
-    blocks, current = [], []
-    for line in lines + [""]:
+def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """The runs of non-blank lines, each with the index of its first line."""
+    blocks, current, start = [], [], 0
+    for index, line in enumerate(lines + [""]):
         if line:
+            if not current:
+                start = index
             current.append(line)
         elif current:
-            blocks.append(current)
+            blocks.append((start, current))
             current = []
     return blocks
 

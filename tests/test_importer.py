@@ -11,6 +11,7 @@ import yaml
 from conftest import FIXTURES, REPO, run_cli
 from glossator.articles import load_article
 from glossator.diagnostics import Report
+from glossator.importer import parse_scraped_text
 
 PAGES = FIXTURES / "pages"
 CLUTTER = ["Skip to main content", "HIDE CAPTION", "Photos:", "ADVERTISEMENT", "Part of complete coverage",
@@ -29,6 +30,10 @@ def import_page(tmp_path: Path, page: str, *extra: str) -> tuple[dict, str, str]
 
 def paragraphs(body: str) -> list[str]:
     return [b for b in body.split("\n\n") if b.strip() and not b.startswith(("#", "<figure"))]
+
+
+def paragraph_texts(body: str) -> list[str]:
+    return [p.strip() for p in paragraphs(body)]
 
 
 def test_seed_front_matter_is_exact(tmp_path):
@@ -216,3 +221,96 @@ def test_a_video_block_spread_over_blank_lines_stays_out_of_the_body(tmp_path):
     assert "panda cubs\n" not in body and "01:12" not in body and "REPLAY" not in body
     assert re.findall(r"^## (.+)$", body, re.M) == ["Healthy so far"]
     assert len(paragraphs(body)) == 3
+
+
+def test_question_shaped_links_go_and_the_storys_own_questions_stay(tmp_path):
+    meta, body, _ = import_page(tmp_path, "question-links.txt")
+    assert meta["related"] == ["Flu season: Should you get the shot?", "Opinion: Is a vaccine mandate fair?",
+                               "Analysis: Can U.S. clinics keep up?", "Data mining & privacy: Who sees your records?"]
+    assert paragraph_texts(body) == [
+        "(CNN) -- Clinics in five states said Wednesday that demand for flu shots has reached its highest level "
+        "in years, weeks before the season usually peaks.",
+        '"Who is going to pay for the extra nurses?" asked clinic director Paul Haines.',
+        "Officials said the early rush was welcome, but warned that some clinics could run short of doses by "
+        "the middle of November.",
+        "“Why now?”",
+        "That was the question many nurses heard this week. Most had no answer beyond the news reports of an "
+        "early outbreak in the South.",
+        "One mother in line said she had asked her son whether he minded the needle.",
+        "Her answer: Why not?",
+        "Dr. Reyes asked: Who decides which strain goes in the shot?",
+        "The sign taped to the clinic door put it plainly:",
+        "Flu shots today: Are you protected?",  # goes on from the paragraph before
+        "And the cost: Who pays?",
+        "Insurers cover the shot in most plans, officials said, but people without insurance may pay up to $30.",
+        "What happens if the virus changes in the middle of the season?",
+        '"We have seen this before," said nurse Ana Patel. "Every autumn people wait, and every winter they '
+        "regret it.",
+        "Next winter: Will they listen?",  # inside the quotation the paragraph before opened
+        'It is the same story every year," she said.',
+        "The upshot: Supply is tight. Will it last?",
+        "Health officials said they would publish weekly counts of doses on hand.",
+    ]
+
+
+def test_questions_of_a_q_and_a_or_an_interview_stay(tmp_path):
+    meta, body, _ = import_page(tmp_path, "qa-interview.txt")
+    assert meta["related"] == ["Analysis: Is the hearing just theater?", "Analysis: What the records show"]
+    assert paragraph_texts(body) == [
+        "(CNN) -- A former analyst who worked on the phone records program spoke to CNN on Thursday about what "
+        "the agency keeps and for how long.",
+        "Q: What does the agency keep?",
+        "A: The numbers, the times and the length of each call, not the calls themselves.",
+        "Q: For how long?",
+        "A: Five years, under the rules as they stand.",
+        "The analyst, Maya Marsh, left the agency last year. CNN's Luis Reyes asked her about the hearing.",
+        "Reyes: Will you testify again?",
+        "Marsh: If I am asked, yes.",
+        "Reyes: Who else has seen the records?",  # a speaker's label: it starts other lines too
+        '"Fewer people than you would think," Marsh said.',
+        "Viewer: Do you regret leaving?",  # answered on the next line
+        "Marsh: Not for a day.",
+        "Lawmakers are expected to call more witnesses next week.",
+    ]
+
+
+QUESTION_PAGE = ("Skip to main content\n\nA headline for the test\n\nBy Jo Bloggs, CNN\n"
+                 "updated 9:54 PM EDT, Mon October 21, 2013\n\n(CNN) -- The first paragraph of the story.\n\n"
+                 "{line}\n\nThe last paragraph of the story.\n")
+
+
+@pytest.mark.parametrize("line", [
+    "Flu season: Should you get the shot?",
+    "Opinion: Is the NSA out of control?",
+    "Analysis: Can Obama repair ties?",
+    "READ: Who saw Snowden's documents?",
+    "Spying on allies: Can U.S. repair ties with Europe?",
+    "Data mining & privacy: Who sees your records?",
+    "Syria crisis: What would a strike achieve?",
+])
+def test_a_question_shaped_link_between_paragraphs_is_a_related_story(line):
+    article = parse_scraped_text(QUESTION_PAGE.format(line=line))
+    assert article.meta["related"] == [line]
+    assert paragraph_texts(article.body) == ["(CNN) -- The first paragraph of the story.",
+                                        "The last paragraph of the story."]
+
+
+@pytest.mark.parametrize("line", [
+    '"Who is listening?" he asked.',
+    "“Why now?”",
+    "Her answer: Why not?",
+    "Her answer: “Why not?”",
+    'Reporters pressed one point: Did "national security" cover allies?',
+    "Senator Ruiz asked: Who approved it?",
+    "And the cost: Who pays?",
+    "Who saw the documents?",
+    "Q: Is the program legal?",
+    "The verdict: it failed, so why try again?",
+    "The upshot: Supply is tight. Will it last?",
+    "Policy: Should the agency keep the phone records of every American for five years or for much less?",
+])
+def test_a_question_of_the_story_stays_a_paragraph(line):
+    article = parse_scraped_text(QUESTION_PAGE.format(line=line))
+    assert "related" not in article.meta
+    assert paragraph_texts(article.body) == ["(CNN) -- The first paragraph of the story.", line,
+                                        "The last paragraph of the story."]
