@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .diagnostics import Diagnostic
 from .notes import Note
 from .rendering import ArticleText, Block, inline_text
+from .yamldoc import yaml_scalar
 
 EQUIVALENTS = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
@@ -190,7 +191,7 @@ class Anchorer:
         """The shortest `prefix:` that singles this match out, or its `occurrence:`."""
         prefix = self.unique_prefix(match, matches)
         if prefix:
-            return f'prefix: "{_yaml_escape(prefix)}"   (or occurrence: {number})'
+            return f"prefix: {yaml_scalar(prefix)}   # or occurrence: {number}"
         return f"occurrence: {number}"
 
     def unique_prefix(self, match: _Match, matches: list[_Match]) -> str:
@@ -231,11 +232,12 @@ class Anchorer:
         block = self.blocks[block_index]
         raw_start, raw_end = self.norms[block_index].original(start, end)
         passage = block.text[raw_start:raw_end]
-        why = " (it differs in case)" if passage.lower() == inline_text(note.quote).strip().lower() else ""
+        why = ", in another case" if passage.lower() == inline_text(note.quote).strip().lower() else ""
+        where = f"{self.display}:{self.text.line_of(block, raw_start)}"
         return note.error(
             "quote", f"not found: quote {_short(quote)} does not occur in the article",
-            f'did you mean "{_yaml_escape(" ".join(passage.split()))}"{why} '
-            f"({self.display}:{self.text.line_of(block, raw_start)}, {distance} edit{'s' if distance != 1 else ''} away)?",
+            f"did you mean the passage at {where} ({distance} edit{'s' if distance != 1 else ''} away{why})? "
+            f"Replace the quote line with: quote: {yaml_scalar(' '.join(passage.split()))}",
         )
 
     def _closest(self, quote: str) -> tuple[int, int, int, int] | None:
@@ -258,11 +260,11 @@ class Anchorer:
             text = self.norms[index].text
             row, origin = _alignment_row(quote, text)
             best = min(range(len(text) + 1), key=lambda col: (row[col], col))
-            found.append(Candidate(index, *_widen_to_words(text, origin[best], best), row[best]))
+            found.append(Candidate(index, *_whole_ends(quote, text, origin[best], best, row[best])))
             apart = [col for col in range(len(text) + 1) if col <= origin[best] or origin[col] >= best]
             if apart:
                 second = min(apart, key=lambda col: (row[col], col))
-                found.append(Candidate(index, *_widen_to_words(text, origin[second], second), row[second]))
+                found.append(Candidate(index, *_whole_ends(quote, text, origin[second], second, row[second])))
         return sorted(found, key=lambda c: (c.edits, c.block, c.start))[:2]
 
     def passage(self, candidate: Candidate) -> str:
@@ -305,6 +307,40 @@ def _alignment_row(pattern: str, text: str) -> tuple[list[int], list[int]]:
     return previous, origin
 
 
+def _whole_ends(quote: str, text: str, start: int, end: int, edits: int) -> tuple[int, int, int]:
+    """The passage of `text` near [start, end) as close to the quote as that one, preferring one
+    that begins with the quote's first word and ends with its last: a quote that leaves out a
+    doubled word ("Rivkin would continue") is as close to the passage that begins at the doubled
+    word ("would would continue") as to its own ("Rivkin would would continue")."""
+    from rapidfuzz.distance import Levenshtein
+
+    start, end = _widen_to_words(text, start, end)
+    words = quote.lower().split()
+    if not words:
+        return start, end, edits
+    reach = len(quote) // 2 + 1
+    starts = [i for i in range(max(0, start - reach), min(len(text), start + reach) + 1)
+              if _starts_word(text, i) and text.lower().startswith(words[0], i)]
+    ends = [i for i in range(max(0, end - reach), min(len(text), end + reach) + 1)
+            if _ends_word(text, i) and text.lower().endswith(words[-1], 0, i)]
+    best = (edits, True, True, start, end)
+    for left in starts or [start]:
+        for right in ends or [end]:
+            if left < right:
+                distance = Levenshtein.distance(quote, text[left:right], score_cutoff=edits)
+                candidate = (distance, left not in starts, right not in ends, left, right)
+                best = min(best, candidate)
+    return best[3], best[4], min(best[0], edits)
+
+
+def _starts_word(text: str, index: int) -> bool:
+    return index < len(text) and text[index].isalnum() and (index == 0 or not text[index - 1].isalnum())
+
+
+def _ends_word(text: str, index: int) -> bool:
+    return index > 0 and text[index - 1].isalnum() and (index == len(text) or not text[index].isalnum())
+
+
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
         start -= 1
@@ -316,10 +352,6 @@ def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 def _short(quote: str, limit: int = 60) -> str:
     text = quote if len(quote) <= limit else quote[: limit - 3].rstrip() + "..."
     return f'"{text}"'
-
-
-def _yaml_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from .anchoring import Anchor, Anchorer, normalize_quote
 from .notes import Note
 from .output import write_atomically
 from .pipeline import load_site
-from .yamldoc import read_source
+from .yamldoc import read_source, yaml_scalar
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,7 @@ def _rewrite(root: Path, note: Note, new_quote: str) -> Rewrite:
     node = next(value for key, value in yaml.compose(text[front_start:front_end]).value if key.value == "quote")
     start, end = front_start + node.start_mark.index, front_start + node.end_mark.index
     old_value = text[start:end]
-    quoted = '"' + new_quote.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    fixed = text[:start] + quoted + ("\n" if old_value.endswith("\n") else "") + text[end:]
+    fixed = text[:start] + yaml_scalar(new_quote) + ("\n" if old_value.endswith("\n") else "") + text[end:]
     write_atomically(path, [fixed.encode("utf-8")])
     line, col = note.where("quote")
     return Rewrite(note.display, line, col, " ".join(note.quote.split()), new_quote)

@@ -16,6 +16,7 @@ from .importer import slugify
 from .notes import Note
 from .output import write_atomically
 from .rendering import article_text
+from .yamldoc import yaml_scalar
 
 QUOTE_LINE = 4  # the line of `quote:` in a new note file
 
@@ -89,18 +90,14 @@ def _git_user() -> str:
     return name
 
 
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def note_file(note: Note, author: str, today: str) -> str:
     """A new note's text: front matter with the checked quote, then room for the note."""
     lines = ["---", "# yaml-language-server: $schema=../../glossator/schemas/note.schema.json",
-             f"type: {note.type}", f"quote: {_quoted(note.quote)}"]
-    lines += [f"{key}: {_quoted(value)}" for key, value in (("prefix", note.prefix), ("suffix", note.suffix)) if value]
+             f"type: {note.type}", f"quote: {yaml_scalar(note.quote)}"]
+    lines += [f"{key}: {yaml_scalar(value)}" for key, value in (("prefix", note.prefix), ("suffix", note.suffix)) if value]
     if note.occurrence is not None:
         lines.append(f"occurrence: {note.occurrence}")
-    lines += [f"author: {_quoted(author)}", f"date: {today}",
+    lines += [f"author: {yaml_scalar(author)}", f"date: {today}",
               "# Cite where the facts come from:", "# sources:", '#   - title: "..."', "#     url: https://...",
               "---", ""]
     return "\n".join(lines)

@@ -129,7 +129,7 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> YamlDoc:
             _refuse_duplicate_keys(node, display, first_line)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise UserError([_yaml_error(exc, display, first_line)])
+        raise UserError([_yaml_error(exc, text, display, first_line)])
     except yaml.YAMLError as exc:
         raise UserError([Diagnostic(display, first_line, 1, f"invalid YAML: {exc}")])
     finally:
@@ -156,24 +156,119 @@ def _refuse_duplicate_keys(node: yaml.Node, display: str, first_line: int) -> No
             _refuse_duplicate_keys(item, display, first_line)
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, display: str, first_line: int) -> Diagnostic:
-    problem = exc.problem or exc.context or "malformed YAML"
-    context = exc.context or ""
+def yaml_scalar(text: str) -> str:
+    """`text` written as a one-line YAML value that reads back as exactly that string: bare
+    when YAML allows it and no quote mark in it could make a reader wonder, else in single
+    quotes (a quote inside doubled), else, for characters only an escape can write, in double
+    quotes."""
+    if text and text == text.strip() and text.isprintable() and not set(text) & {'"', "'"}:
+        try:
+            if yaml.load(f"value: {text}", Loader=_Loader) == {"value": text}:
+                return text
+        except yaml.YAMLError:
+            pass
+    if text.isprintable():
+        return "'" + text.replace("'", "''") + "'"
+    return '"' + "".join(_escaped(ch) for ch in text) + '"'
+
+
+def _escaped(ch: str) -> str:
+    """One character inside a double-quoted YAML value."""
+    if ch in '"\\':
+        return "\\" + ch
+    if ch.isprintable():
+        return ch
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+_KEY_LINE = re.compile(r"^(?P<indent>\s*(?:- +)?)(?P<key>[A-Za-z_][\w-]*):(?P<space>\s*)(?P<value>.*)$")
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, text: str, display: str, first_line: int) -> Diagnostic:
+    """Say what went wrong in words a contributor can act on, at the line that causes it: the
+    parser's own message often names a symptom a line or two later."""
+    lines = text.split("\n")
     mark = exc.problem_mark or exc.context_mark
-    message, hint = f"invalid YAML: {problem}", "check the indentation and quoting of this line"
-    if "quoted scalar" in context and exc.context_mark is not None:
-        mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
-        message, hint = "invalid YAML: this quoted value is never closed", \
-            "end the value with the same quote mark it starts with, on this field"
-    elif "\\t" in problem or "tab" in problem:
-        hint = "YAML does not allow tabs for indentation: indent with spaces"
-    elif "mapping values are not allowed" in problem:
-        hint = "a value that contains ': ' must be put in quotes"
-    elif "cannot start any token" in problem:
-        hint = "put values that start with special characters ('@', '`', '%', '*', '&') in quotes"
-    line = first_line + (mark.line if mark else 0)
+    row = min(mark.line, len(lines) - 1) if mark else 0
     col = (mark.column + 1) if mark else 1
-    return Diagnostic(display, line, col, message, hint)
+    problem = exc.problem or exc.context or "malformed YAML"
+    found = (_tab_indent(lines, row) or _missing_space(lines, row)
+             or _unclosed_quote(exc) or _list_depth(lines, row, problem, first_line)
+             or _needs_quotes(lines, row, problem))
+    if found:
+        row, col, message, hint = found
+    else:
+        message, hint = f"invalid YAML: {problem}", "check the indentation and quoting of this line"
+    return Diagnostic(display, first_line + row, col, message, hint)
+
+
+def _tab_indent(lines: list[str], row: int):
+    """A tab in the indentation of the failing line or of a line above it."""
+    for index, line in enumerate(lines[:row + 1]):
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return (index, indent.index("\t") + 1, "invalid YAML: this line is indented with a tab",
+                    "YAML indents with spaces only: replace the tab with spaces")
+    return None
+
+
+def _missing_space(lines: list[str], row: int):
+    """`key:value`: without a space after the colon YAML reads one word, not a field."""
+    for index in range(row, max(-1, row - 2), -1):
+        match = _KEY_LINE.match(lines[index])
+        if match and not match["space"] and match["value"] and not match["value"].startswith("//"):
+            colon = match.end("key") + 1
+            return (index, colon, f"invalid YAML: no space after the colon of '{match['key']}'",
+                    f"put a space after the colon: {match['key']}: {yaml_scalar(match['value'].strip())}")
+    return None
+
+
+def _unclosed_quote(exc: yaml.MarkedYAMLError):
+    if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
+        mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
+        return (mark.line, mark.column + 1, "invalid YAML: this quoted value is never closed",
+                "end the value with the same quote mark it starts with, on this line")
+    return None
+
+
+def _list_depth(lines: list[str], row: int, problem: str, first_line: int):
+    """A list item, or a field of one, not lined up with the item above it."""
+    if not any(words in problem for words in ("expected key", "'-' indicator", "expected <block end>")):
+        return None
+    line = lines[row]
+    indent = len(line) - len(line.lstrip(" "))
+    above = next((index for index in range(row - 1, -1, -1) if lines[index].lstrip().startswith("- ")), None)
+    if above is None:
+        return None
+    item_indent = len(lines[above]) - len(lines[above].lstrip(" "))
+    if line.lstrip().startswith("- "):
+        return (row, indent + 1, f"invalid YAML: this list item is indented by {_spaces(indent)}, the one on "
+                                 f"line {first_line + above} by {_spaces(item_indent)}",
+                f"start every '- ' of one list at the same depth: {_spaces(item_indent)}")
+    field_indent = item_indent + 2
+    return (row, indent + 1, f"invalid YAML: this field is not lined up with the fields of the list item "
+                             f"on line {first_line + above}",
+            f"indent it by {_spaces(field_indent)}, like the first field after '- '")
+
+
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
+
+
+def _needs_quotes(lines: list[str], row: int, problem: str):
+    """A value YAML reads as syntax: one holding ': ', or starting with '@', '`', '- ', '%'..."""
+    match = _KEY_LINE.match(lines[row])
+    if not match or not match["value"]:
+        return None
+    if "mapping values are not allowed" in problem:
+        message = f"invalid YAML: the value of '{match['key']}' contains ': ', which YAML reads as another field"
+    elif "cannot start any token" in problem or "not allowed in this context" in problem:
+        message = f"invalid YAML: the value of '{match['key']}' starts with a character YAML reserves"
+    else:
+        return None
+    fixed = f"{match['key']}: {yaml_scalar(match['value'].strip())}"
+    return row, match.start("value") + 1, message, f"put the value in quotes: {fixed}"
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from conftest import FIXTURES
 from glossator.anchoring import Anchor, Anchorer, normalize
@@ -83,7 +84,8 @@ def test_matching_is_case_sensitive(anchorer):
     problem = anchorer.resolve(note("the harbour council voted"))
     assert not isinstance(problem, Anchor)
     assert problem.message.startswith("not found")
-    assert 'did you mean "The harbour council voted" (it differs in case)' in problem.hint
+    assert "(1 edit away, in another case)" in problem.hint
+    assert problem.hint.endswith("Replace the quote line with: quote: The harbour council voted")
 
 
 def test_ambiguous_quote_lists_each_match_with_line_and_selector(anchorer):
@@ -133,13 +135,13 @@ def test_empty_quote_after_normalizing(anchorer):
 def test_typo_in_quote_gets_a_did_you_mean_with_line(anchorer):
     problem = anchorer.resolve(note("engineers fuond cracks in its suports"))
     assert problem.message.startswith("not found:")
-    assert 'did you mean "engineers found cracks in its supports"' in problem.hint
+    assert problem.hint.endswith("quote: engineers found cracks in its supports")
     assert "content/harbour-pier.md:16" in problem.hint
 
 
 def test_quote_missing_a_word_of_the_text_gets_a_did_you_mean(anchorer):
     problem = anchorer.resolve(note("Work is due to start in autumn"))
-    assert 'did you mean "Work is due to start in the autumn"' in problem.hint
+    assert problem.hint.endswith("quote: Work is due to start in the autumn")
 
 
 def test_quote_nothing_like_the_text(anchorer):
@@ -170,3 +172,50 @@ def test_normalize_maps_every_character_back_to_what_it_stands_for():
     assert [raw[slice(*norm.original(i, i + 1))] for i in range(len(norm.text))] == expected
     start, end = norm.original(1, len(norm.text))
     assert raw[start:end] == "A\u00ad\u2014 b  c\n\t--d\u2026 e\u200b\u2019f-g"
+
+
+# --- hints a contributor can paste ----------------------------------------------------------
+
+DEMO_ARTICLE = "content/nsa-france-phone-calls.md"
+
+
+@pytest.fixture(scope="module")
+def demo_anchorer() -> Anchorer:
+    from conftest import REPO
+
+    report = Report()
+    article = load_article(REPO / DEMO_ARTICLE, DEMO_ARTICLE, report)
+    return Anchorer(article_text(article), DEMO_ARTICLE)
+
+
+def pasted_quote(hint: str) -> str:
+    """The value of the line a hint says to paste, read as YAML reads the note."""
+    line = hint.split("Replace the quote line with: ", 1)[1]
+    return yaml.safe_load(line)["quote"]
+
+
+@pytest.mark.parametrize("typo", [
+    'expresed his "deep disapprovl with regard',    # double quotes inside
+    "Kerry, who was in Paris and met with the Qatari foreign minister, wouldnt address",  # an apostrophe
+    "Le Monde: The NSA intercepted more than 70 milion French",  # a colon and a space
+    "-- some of which have distortd our activities",  # a leading dash
+])
+def test_the_suggested_quote_line_pasted_into_the_note_anchors(demo_anchorer, typo):
+    problem = demo_anchorer.resolve(note(typo))
+    assert problem.message.startswith("not found")
+    assert isinstance(demo_anchorer.resolve(note(pasted_quote(problem.hint))), Anchor), problem.hint
+
+
+def test_a_quote_that_leaves_out_a_doubled_word_is_pointed_to_its_own_first_word(demo_anchorer):
+    for typo, passage in (("Rivkin would continue consultations", "Rivkin would would continue consultations"),
+                          ("said Rivkin would continue", "said Rivkin would would continue")):
+        assert pasted_quote(demo_anchorer.resolve(note(typo)).hint) == passage
+
+
+def test_the_selector_of_an_ambiguous_quote_can_be_pasted(anchorer):
+    problem = anchorer.resolve(note("The ferry company"))
+    lines = [line.strip() for line in problem.hint.splitlines() if line.strip().startswith("prefix:")]
+    assert lines
+    for line in lines:
+        prefix = yaml.safe_load(line)["prefix"]  # the "# or occurrence: N" after it is a YAML comment
+        assert isinstance(anchorer.resolve(note("The ferry company", prefix=prefix)), Anchor)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 from conftest import REPO, run_cli
 from glossator.config import load_config
@@ -35,7 +36,7 @@ def test_note_scaffold_for_a_unique_quote(edition):
     assert result.code == 0, result.stderr
     path = edition / NOTES / "council-leader-ana-ruiz.md"
     text = path.read_text(encoding="utf-8")
-    assert 'quote: "council leader Ana Ruiz"' in text and 'author: "@me"' in text and "type: context" in text
+    assert "quote: council leader Ana Ruiz" in text and "author: '@me'" in text and "type: context" in text
     assert "prefix:" not in text and "suffix:" not in text and "occurrence:" not in text
     checked = run_cli("check", cwd=edition)
     assert checked.code == 0 and "3 notes anchored" in checked.stdout
@@ -51,7 +52,7 @@ def test_note_scaffold_for_a_repeated_quote_needs_a_choice_then_writes_a_prefix(
                      cwd=edition)
     assert chosen.code == 0, chosen.stderr
     text = (edition / NOTES / "the-ferry-company.md").read_text(encoding="utf-8")
-    assert re.search(r'^prefix: "[^"]+"$', text, re.M) and "occurrence" not in text
+    assert re.search(r"^prefix: \S.*$", text, re.M) and "occurrence" not in text
     built = run_cli("build", cwd=edition)
     assert built.code == 0, built.stderr
     page = (edition / "_site/harbour-pier/index.html").read_text(encoding="utf-8")
@@ -102,6 +103,8 @@ def test_github_format_is_one_workflow_command_per_problem(edition):
     assert ("warning", f"{NOTES}/unsourced.md", "1", "1") in found
     typo = next(m for m in commands if m.group(2).endswith("typo.md") and m.group(1) == "error")
     assert "%0Ahint: did you mean" in typo.group(6) and "\n" not in typo.group(6)
+    pasted = typo.group(6).split("Replace the quote line with: ", 1)[1]
+    assert yaml.safe_load(pasted.replace("%25", "%")) == {"quote": "engineers found cracks"}
 
 
 def test_github_format_escapes_percent_and_newlines():
@@ -120,6 +123,8 @@ def test_json_format_for_tools(edition):
     problem = next(d for d in report["diagnostics"] if d["severity"] == "error")
     assert problem["path"] == f"{NOTES}/typo.md" and (problem["line"], problem["col"]) == (3, 8)
     assert problem["message"].startswith("not found") and problem["hint"].startswith("did you mean")
+    pasted = problem["hint"].split("Replace the quote line with: ", 1)[1]
+    assert yaml.safe_load(pasted) == {"quote": "engineers found cracks"}
     for name in ("typo", "unsourced"):
         (edition / NOTES / f"{name}.md").unlink()
     clean = run_env("check", "--format", "json", cwd=edition)
@@ -232,7 +237,7 @@ def test_fix_rewrites_only_quotes_with_one_clear_replacement(edition):
     listed = run_cli("check", cwd=edition)
     assert listed.code == 1
     assert 'typo-fixed.md:3:8: error: not found' in listed.stderr
-    assert 'did you mean "engineers found serious cracks in its supports"' in listed.stderr
+    assert "Replace the quote line with: quote: engineers found serious cracks in its supports" in listed.stderr
     assert {name: (edition / NOTES / f"{name}.md").read_text() for name in notes} == before, "check alone writes nothing"
 
     fixed = run_cli("check", "--fix", cwd=edition)
@@ -247,7 +252,7 @@ def test_fix_rewrites_only_quotes_with_one_clear_replacement(edition):
     assert (edition / NOTES / "two-alike.md").read_text() == before["two-alike"]
     rewritten = (edition / NOTES / "typo-fixed.md").read_text()
     assert rewritten == before["typo-fixed"].replace("quote: engineers found cracks in its supports",
-                                                     'quote: "engineers found serious cracks in its supports"')
+                                                     "quote: engineers found serious cracks in its supports")
 
 
 # --- credits and documents --------------------------------------------------------------------

@@ -77,10 +77,10 @@ def test_demo_errors_point_into_the_demo_article(demo):
     result = run_cli("check", cwd=demo)
     assert result.code == 1
     assert f"annotations/{ARTICLE}/typo.md:3:8: error: not found" in result.stderr
-    assert 'did you mean "He said Rivkin would would continue consultations"' in result.stderr
+    assert "Replace the quote line with: quote: He said Rivkin would would continue consultations" in result.stderr
     line = next(i for i, text in enumerate((REPO / "content" / f"{ARTICLE}.md").read_text().splitlines(), 1)
                 if "Rivkin would would" in text)
-    assert f"content/{ARTICLE}.md:{line}," in result.stderr
+    assert f"content/{ARTICLE}.md:{line} (" in result.stderr
 
 
 def test_demo_build_matches_the_golden_copy(demo):
