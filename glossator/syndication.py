@@ -52,14 +52,21 @@ def web_annotations(config: SiteConfig, item: AnnotatedArticle, views) -> str:
         "type": "AnnotationCollection",
         "label": f"Notes on \u201c{item.article.title}\u201d, {config.title}",
         "total": len(annotations),
-        "first": {
+    }
+    # A Page MUST list 1 or more Annotations (model 5.2): an article without notes gets a
+    # Collection with total 0 and no Page, which the model allows (5.1: `first` is required
+    # only when total > 0).
+    if annotations:
+        document["first"] = {
             "id": collection_url + "#page-1",
             "type": "AnnotationPage",
+            # The Collection's IRI: the model allows it or an object with the Collection's
+            # properties (5.2), but the W3C test of this statement (WPT annotation-model,
+            # 5.2-pagePartOfValidated) accepts only an IRI.
             "partOf": collection_url,
             "startIndex": 0,
             "items": annotations,
-        },
-    }
+        }
     # Compact: json's fast C encoder does not indent, and exports of large editions add up.
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
