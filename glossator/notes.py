@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Report, UserError
@@ -136,7 +138,7 @@ def load_note(path: Path, display: str, slug: str, config: SiteConfig, report: R
     text = read_source(path, display)
     front, body, _ = split_front_matter(text, display)
     doc = parse_yaml(front, display, first_line=2)
-    problems = validate(doc, "note") + _check_type(doc, config)
+    problems = validate(doc, "note") + _check_type(doc, config) + _check_source_addresses(doc)
     if problems:
         report.extend(problems)
         return None
@@ -168,6 +170,45 @@ def _check_type(doc: YamlDoc, config: SiteConfig) -> list[Diagnostic]:
     hint = f"did you mean '{close[0]}'? " if close else ""
     line, col = doc.position("type")
     return [Diagnostic(doc.path, line, col, f"unknown note type '{note_type}'", hint + "types: " + ", ".join(ids))]
+
+
+# Labels that mark a copy of a site not meant for readers: staging.example.org, preview.…, dev.…
+NOT_PUBLIC_LABELS = {"staging", "preview", "dev"}
+
+
+def _check_source_addresses(doc: YamlDoc) -> list[Diagnostic]:
+    """A source must be the public address readers reach, not a staging or preview copy of the
+    page, nor one on the author's own computer or a bare IP address."""
+    sources = doc.data.get("sources") if isinstance(doc.data, dict) else None
+    problems = []
+    for index, source in enumerate(sources if isinstance(sources, list) else []):
+        url = source.get("url") if isinstance(source, dict) else None
+        why = _not_public(url) if isinstance(url, str) else ""
+        if why:
+            line, col = doc.position("sources", index, "url")
+            problems.append(Diagnostic(doc.path, line, col, f"source address is {why}: {url}",
+                                       "cite the page's public, canonical address, as readers reach it"))
+    return problems
+
+
+def _not_public(url: str) -> str:
+    """Why an address is not one the public reaches, or ''."""
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return ""  # the schema reports an address it cannot read
+    labels = host.split(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return "on this computer (localhost)"
+    try:
+        ipaddress.ip_address(host)
+        return "a bare IP address"
+    except ValueError:
+        pass
+    # Only a label left of the site's own name counts: dev.to is a public site.
+    if NOT_PUBLIC_LABELS & set(labels[:-2]):
+        return "on a staging, preview or development host"
+    return ""
 
 
 def _check_note(note: Note) -> list[Diagnostic]:
