@@ -89,9 +89,9 @@
   // --- Placement in the margins (wide screens) ------------------------------------------------
   // Each note should start level with its passage. Notes are arranged in one or two margin
   // columns; where they crowd, they keep their compact height and move as a group as little as
-  // possible (least squares), so that no note overlaps another and each stays near its passage.
-  // A note that, placed below the notes before it, would still stand more than MAX_DRIFT away
-  // is shown in the text, under its block. Notes with room for their whole text below them are shown whole. That is decided
+  // possible, so that no note overlaps another and each stays near its passage.
+  // When some note would still stand more than MAX_DRIFT away, the first note that, placed
+  // below the notes before it, would stand that far is shown in the text, under its block. Notes with room for their whole text below them are shown whole. That is decided
   // with every note compact; a note the reader opens is then shown whole, level with its
   // passage, and only the notes of its margin move out of its way.
   function place() {
@@ -109,12 +109,16 @@
     var items;
     for (;;) {
       items = arrange(shown.filter(inMargin), heights, null);
+      if (largestDrift(items) <= MAX_DRIFT) break;
       var overflowing = items.filter(function (item) { return item.firstFit - item.want > MAX_DRIFT; })[0];
-      if (!overflowing) break;
+      if (!overflowing) {
+        // Settling moved a note of a long group further than placing each below the one
+        // before it does: keep those first fits.
+        items.forEach(function (item) { item.top = item.firstFit; });
+        break;
+      }
       overflowing.note.classList.add("in-text");
     }
-    // Least squares may move a note of a long group further than the first fit did.
-    if (largestDrift(items) > MAX_DRIFT) items.forEach(function (item) { item.top = item.firstFit; });
     if (openNote && inMargin(openNote)) items = arrange(shown.filter(inMargin), heights, openNote);
     items.forEach(function (item) {
       item.note.style.top = item.top + "px";
@@ -176,20 +180,22 @@
   }
 
   // Tops for one column's notes, in order, without overlap, with the least weighted sum of
-  // squared distances to their passages: neighbours that would overlap are merged into a group
-  // that sits at its members' weighted mean wish.
+  // distances to their passages: neighbours that would overlap are merged into a group whose
+  // top is its members' weighted median wish, so most notes of a group stay level with their
+  // passage and the others move as little as the group needs.
   function settle(items) {
     var groups = [];
     items.forEach(function (item) {
-      var group = {items: [item], weight: item.weight, sum: item.weight * item.want, height: item.height};
-      group.top = Math.max(0, group.sum / group.weight);
+      var group = {items: [item], wishes: [{top: item.want, weight: item.weight}], height: item.height};
+      group.top = Math.max(0, item.want);
       while (groups.length && groups[groups.length - 1].top + groups[groups.length - 1].height > group.top) {
         var above = groups.pop();
-        above.sum += group.sum - group.weight * above.height;
-        above.weight += group.weight;
-        above.height += group.height;
+        group.wishes.forEach(function (wish) {
+          above.wishes.push({top: wish.top - above.height, weight: wish.weight});
+        });
         above.items = above.items.concat(group.items);
-        above.top = Math.max(0, above.sum / above.weight);
+        above.height += group.height;
+        above.top = Math.max(0, weightedMedian(above.wishes));
         group = above;
       }
       groups.push(group);
@@ -201,6 +207,16 @@
         top += item.height;
       });
     });
+  }
+
+  function weightedMedian(wishes) {
+    var sorted = wishes.slice().sort(function (a, b) { return a.top - b.top; });
+    var half = sorted.reduce(function (sum, wish) { return sum + wish.weight; }, 0) / 2;
+    for (var i = 0, seen = 0; i < sorted.length; i++) {
+      seen += sorted[i].weight;
+      if (seen >= half) return sorted[i].top;
+    }
+    return 0;
   }
 
   function largestDrift(items) {
