@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, UserError
-from .output import write_atomically
+from .files import write_atomically
 from .timestamps import looks_like_timestamp, parse_timestamp
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")

@@ -14,7 +14,7 @@ from .config import load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .importer import slugify
 from .notes import Note
-from .output import write_atomically
+from .files import write_atomically
 from .rendering import article_text
 from .yamldoc import yaml_scalar
 

@@ -33,13 +33,15 @@ def test_check_reports_the_error_at_its_place(edition, case):
     assert result.code == 1, result.stdout
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
+    error_line = 0
     for wanted in expected:
         if wanted.startswith("  hint: "):  # the hint of the error above, as it must begin
-            assert lines[found[0] + 1].startswith(wanted), f"{wanted!r} not in:\n{result.stderr}"
+            assert lines[error_line + 1].startswith(wanted), f"{wanted!r} not in:\n{result.stderr}"
             continue
         found = [i for i, line in enumerate(lines) if line.startswith(wanted)]
         assert found, f"{wanted!r} not in:\n{result.stderr}"
-        assert lines[found[0] + 1].startswith("  hint: "), "every error comes with a hint"
+        error_line = found[0]
+        assert lines[error_line + 1].startswith("  hint: "), "every error comes with a hint"
 
 
 @pytest.mark.parametrize("case", CASES)
