@@ -22,7 +22,7 @@ from . import __version__, installed_version, worker_count
 from .diagnostics import Diagnostic
 from .edition import TABLE_ENTRY_SIZE, EditionParts, Outline, Spool, outline_fragments, outline_from_json, outline_to_json
 from .files import write_atomically
-from .output import Previous, Tree
+from .publishing import Previous, Tree
 from .search import SearchRecord
 
 CACHE_DIR = ".glossator-cache"

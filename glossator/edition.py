@@ -25,7 +25,7 @@ from markupsafe import Markup
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
 from .files import write_atomically
-from .output import ArticleView, template_errors
+from .pages import ArticleView, template_errors
 from .syndication import (FEED_ENTRIES, FeedEntry, atom_entry, atom_feed, robots, sitemap, sitemap_entry,
                           w3c_datetime)
 

@@ -21,8 +21,9 @@ from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .notes import Note, load_notes, load_notes_of, note_files
 from .edition import Spool, edition_parts, render_edition, spool_parts
-from .output import (Previous, Published, article_files, article_search_records, check_output_folder,
-                     is_folder, make_environment, publish, remove_leftovers, render_view, static_files)
+from .pages import article_files, article_search_records, make_environment, render_view
+from .publishing import (Previous, Published, check_output_folder, is_folder, publish, remove_leftovers,
+                         static_files)
 from .rendering import article_text
 from .search import BUNDLE, plan_shards, records_digest
 

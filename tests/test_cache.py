@@ -197,7 +197,7 @@ def test_a_build_that_fails_while_updating_the_spare_leaves_the_live_site_and_th
         demo, monkeypatch, tmp_path):
     import pytest
 
-    from glossator import output, pipeline
+    from glossator import pipeline, publishing
 
     note = demo / "annotations/nsa-france-phone-calls/expresed.md"
     for number in range(2):  # the second build keeps the first site as the spare
@@ -211,7 +211,7 @@ def test_a_build_that_fails_while_updating_the_spare_leaves_the_live_site_and_th
     def killed(*args, **kwargs):
         raise KeyboardInterrupt  # as if the build were stopped once the spare's pages are written
 
-    monkeypatch.setattr(output, "write_shards", killed)
+    monkeypatch.setattr(publishing, "write_shards", killed)
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(demo, demo / "_site")
     assert tree(demo / "_site") == live

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from conftest import FIXTURES, copy_edition, run_cli
-from glossator.output import article_view, make_environment
+from glossator.pages import article_view, make_environment
 from glossator.pipeline import load_site
 from glossator.syndication import web_annotations
 
