@@ -20,7 +20,8 @@ from pathlib import Path
 
 from . import __version__, installed_version, worker_count
 from .diagnostics import Diagnostic
-from .edition import TABLE_ENTRY_SIZE, EditionParts, Outline, Spool, outline_fragments, outline_from_json, outline_to_json
+from .edition import EditionParts, Outline, outline_fragments, outline_from_json, outline_to_json
+from .spool import TABLE_ENTRY_SIZE, Spool
 from .files import write_atomically
 from .publishing import Previous, Tree
 from .search import SearchRecord

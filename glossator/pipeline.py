@@ -20,7 +20,8 @@ from .cache import ArticleResult, ResultCache, SiteState, article_key, edition_k
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .notes import Note, load_notes, load_notes_of, note_files
-from .edition import Spool, edition_parts, render_edition, spool_parts
+from .edition import edition_parts, render_edition, spool_parts
+from .spool import Spool
 from .pages import article_files, article_search_records, make_environment, render_view
 from .publishing import (Previous, Published, check_output_folder, is_folder, publish, remove_leftovers,
                          static_files)

@@ -17,7 +17,8 @@ from pathlib import Path
 from .cache import ArticleResult, FileStore, ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
-from .edition import Spool, render_edition
+from .edition import render_edition
+from .spool import Spool
 from .publishing import remove_leftovers
 from .search import bundles_in
 from .pipeline import (edition_environment, plan_articles, publish_site, render_article, render_articles, spooled,
