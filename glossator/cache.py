@@ -11,7 +11,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,10 +20,10 @@ from pathlib import Path
 from . import __version__, installed_version, worker_count
 from .diagnostics import Diagnostic
 from .edition import EditionParts, Outline, outline_fragments, outline_from_json, outline_to_json
-from .spool import TABLE_ENTRY_SIZE, Spool
-from .files import write_atomically
+from .files import FileStore, write_atomically
 from .publishing import Previous, Tree
 from .search import SearchRecord
+from .spool import TABLE_ENTRY_SIZE, Spool
 
 CACHE_DIR = ".glossator-cache"
 CACHE_FORMAT = 2  # raised whenever what an entry holds changes, so old entries are not read
@@ -140,33 +139,6 @@ def article_key(edition: str, article: Path, notes: list[str], digests: FileDige
     for path in [str(article), *notes]:
         digest.update(b"\0" + os.path.basename(path).encode() + b"\0" + digests.digest(path).encode())
     return digest.hexdigest()
-
-
-class FileStore:
-    """Rendered files by the hash of their text, written once and never changed (read-only),
-    and linked into each new site."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def path(self, digest: str) -> Path:
-        return self.folder / digest[:2] / digest
-
-    def put(self, text: str) -> str:
-        data = text.encode("utf-8")
-        digest = hashlib.sha256(data).hexdigest()
-        target = self.path(digest)
-        if not target.exists():
-            write_atomically(target, [data], mode=0o444)
-        return digest
-
-    def place(self, digest: str, target: Path) -> None:
-        """Put the file at `target` (a new path): a hard link, or a copy across devices."""
-        try:
-            os.link(self.path(digest), target)
-        except OSError:
-            shutil.copyfile(self.path(digest), target)
-            os.chmod(target, 0o644)
 
 
 class ResultCache:

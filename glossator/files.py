@@ -1,8 +1,11 @@
-"""Files: writing a file so that no reader ever sees it half written."""
+"""Files: writing a file so that no reader ever sees it half written, and the store of rendered
+files by the hash of their text."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,3 +34,30 @@ def write_atomically(target: Path, chunks: Iterable[bytes], mode: int = 0o644) -
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+class FileStore:
+    """Rendered files by the hash of their text, written once and never changed (read-only),
+    and linked into each new site."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def path(self, digest: str) -> Path:
+        return self.folder / digest[:2] / digest
+
+    def put(self, text: str) -> str:
+        data = text.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path(digest)
+        if not target.exists():
+            write_atomically(target, [data], mode=0o444)
+        return digest
+
+    def place(self, digest: str, target: Path) -> None:
+        """Put the file at `target` (a new path): a hard link, or a copy across devices."""
+        try:
+            os.link(self.path(digest), target)
+        except OSError:
+            shutil.copyfile(self.path(digest), target)
+            os.chmod(target, 0o644)

@@ -19,14 +19,14 @@ from .articles import article_paths, load_article, load_articles
 from .cache import ArticleResult, ResultCache, SiteState, article_key, edition_key
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
-from .notes import Note, load_notes, load_notes_of, note_files
 from .edition import edition_parts, render_edition, spool_parts
-from .spool import Spool
+from .notes import Note, load_notes, load_notes_of, note_files
 from .pages import article_files, article_search_records, make_environment, render_view
 from .publishing import (Previous, Published, check_output_folder, is_folder, publish, remove_leftovers,
                          static_files)
 from .rendering import article_text
 from .search import BUNDLE, plan_shards, records_digest
+from .spool import Spool
 
 # Below this many articles to render, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 8

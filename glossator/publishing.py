@@ -13,15 +13,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
+from .edition import EditionPage
+from .files import FileStore
 from .search import SearchRecord, SearchShard, write_shards
-
-if TYPE_CHECKING:
-    from .cache import FileStore  # cache.py imports this module
-    from .edition import EditionPage  # edition.py imports this module
 
 
 @dataclass(frozen=True)

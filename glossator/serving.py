@@ -14,15 +14,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
-from .cache import ArticleResult, FileStore, ResultCache
+from .cache import ArticleResult, ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
 from .edition import render_edition
-from .spool import Spool
-from .publishing import remove_leftovers
-from .search import bundles_in
+from .files import FileStore
 from .pipeline import (edition_environment, plan_articles, publish_site, render_article, render_articles, spooled,
                        stop_on_problems)
+from .publishing import remove_leftovers
+from .search import bundles_in
+from .spool import Spool
 
 WATCHED = ("content", "annotations", "themes", "site.yaml")
 BANNER_START, BANNER_END = "<!-- glossator: build errors -->", "<!-- /glossator: build errors -->"

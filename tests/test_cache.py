@@ -276,7 +276,7 @@ def test_the_file_store_writes_read_only_files_even_over_a_killed_writers_leftov
     import os
     import threading
 
-    from glossator.cache import FileStore
+    from glossator.files import FileStore
 
     store = FileStore(tmp_path / "files")
     text = "<p>stored once</p>"
