@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, installed_version, worker_count
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Report
 from .edition import EditionParts, Outline, outline_fragments, outline_from_json, outline_to_json
 from .files import FileStore, write_atomically
-from .publishing import Previous, Tree
+from .publishing import Previous, Published, Tree, is_folder
 from .search import SearchRecord
 from .spool import TABLE_ENTRY_SIZE, Spool
 
@@ -283,6 +283,69 @@ class ResultCache:
     @staticmethod
     def _output_name(output: Path) -> str:
         return hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+
+
+class BuildMemory:
+    """What a build into `output` takes from the last build there, and leaves for the next: the
+    record that tells whether anything changed, the results whose fragments are still in the
+    kept spool, the site it published (whose predecessor, the spare, the next site is made in),
+    and the cache's growth, which decides when to prune. `build()` calls it around its stages;
+    disabled (`--no-cache`) it reuses nothing but still leaves its record."""
+
+    def __init__(self, cache: ResultCache, output: Path, stamp: str, enabled: bool = True):
+        self.cache, self.output, self.stamp, self.enabled = cache, output, stamp, enabled
+        self.old_keys: set[str] = set()
+
+    def unchanged(self) -> dict | None:
+        """The last build's record, when it was made from the same edition with the same
+        options into this very folder: then its site stands."""
+        last = self.cache.last_build(self.output) if self.enabled else {}
+        return last if last.get("stamp") == self.stamp and is_folder(self.output, last.get("folder")) else None
+
+    def resume(self, keys: dict[str, str]) -> tuple[dict[str, ArticleResult], Previous | None, Spool]:
+        """The last build's results whose keys (by slug) are unchanged, the site it published,
+        and the spool to render into: kept when results are reused, emptied otherwise."""
+        state = self.cache.site_state(self.output) if self.enabled else None
+        known, previous = _reusable(state, keys)
+        self.old_keys = {result.key for result in state.results.values()} if state else set()
+        if not known:
+            self.forget()  # the state points into the spool, which is about to be emptied
+        return known, previous, self.cache.spool(self.output, keep=bool(known))
+
+    def forget(self) -> None:
+        """Drop the state before the output or its spare changes: a build killed after this
+        leaves the next one to start afresh rather than trust folders it half changed."""
+        self.cache.forget_state(self.output)
+
+    def remember(self, results: list[ArticleResult], published: Published, report: Report, spool: Spool,
+                 keys: list[str]) -> None:
+        """Record what this build made, close its spool, and prune the cache when it has grown."""
+        spooled_bytes, spooled_fragments = spool.end, len(spool)
+        spool.close()
+        kept = {result.slug: result for result in results if result.outline}
+        self.cache.record_build(self.output, {"stamp": self.stamp, "folder": published.site.folder,
+                                              "pages": published.pages,
+                                              "warnings": [vars(d) for d in report.sorted()]},
+                                SiteState(kept, spooled_bytes, spooled_fragments,
+                                          Previous(published.site, published.inputs, published.spare)))
+        self.cache.prune_when_grown(len(set(keys) - self.old_keys), len(keys))
+
+
+# A kept spool is emptied when it has grown to this many times the fragments the build uses
+# (and by this many more: a small spool is not worth the trouble).
+SPOOL_SLACK = 3
+SPOOL_MINIMUM = 10_000
+
+
+def _reusable(state: SiteState | None, keys: dict[str, str]) -> tuple[dict[str, ArticleResult], Previous | None]:
+    """From the last build's state: the results whose keys are unchanged, with their
+    fragments in the kept spool (none when the spool is to be emptied), and the site it
+    published."""
+    if state is None:
+        return {}, None
+    if state.fragments > SPOOL_SLACK * state.used_fragments() + SPOOL_MINIMUM:
+        return {}, state.previous
+    return {slug: result for slug, result in state.results.items() if keys.get(slug) == result.key}, state.previous
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,13 @@ from pathlib import Path
 from . import worker_count
 from .anchoring import AnnotatedArticle, anchor_article
 from .articles import article_paths, load_article, load_articles
-from .cache import ArticleResult, ResultCache, SiteState, article_key, edition_key
+from .cache import ArticleResult, BuildMemory, ResultCache, article_key, edition_key
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .edition import edition_parts, render_edition, spool_parts
 from .notes import Note, load_notes, load_notes_of, note_files
 from .pages import article_files, article_search_records, make_environment, render_view
-from .publishing import (Previous, Published, check_output_folder, is_folder, publish, remove_leftovers,
-                         static_files)
+from .publishing import Previous, Published, check_output_folder, publish, remove_leftovers, static_files
 from .rendering import article_text
 from .search import BUNDLE, plan_shards, records_digest
 from .spool import Spool
@@ -79,50 +78,19 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
     with cache.build_lock(output):
         remove_leftovers(output)
         plan = plan_articles(config, cache, jobs=jobs)
-        stamp = plan.stamp(str(output.resolve()), strict)
-        last = cache.last_build(output)
-        if use_cache and not plan.report.errors and last.get("stamp") == stamp and is_folder(output, last.get("folder")):
+        memory = BuildMemory(cache, output, plan.stamp(str(output.resolve()), strict), enabled=use_cache)
+        last = None if plan.report.errors else memory.unchanged()
+        if last:
             return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes, None,
                          up_to_date=True)
-        last_state = cache.site_state(output) if use_cache else None
-        known, previous = _reusable(last_state, plan)
-        old_keys = {result.key for result in last_state.results.values()} if last_state else set()
-        del last_state  # at 10,000 articles its results take 100 MB: keep only those still valid
-        if not known:
-            cache.forget_state(output)  # it points into the spool, which is about to be emptied
-        spool = cache.spool(output, keep=bool(known))
+        known, previous, spool = memory.resume(dict(zip(plan.slugs, plan.keys)))
         report, results = render_articles(config, cache, plan, spool, known, progress=progress, jobs=jobs)
         stop_on_problems(report, strict)
-        cache.forget_state(output)
+        memory.forget()  # before the output folder or its spare is touched
         published = publish_site(config, edition_environment(config, plan), output, results, cache, spool,
                                  plan.edition, previous, jobs)
-        spooled_bytes, spooled_fragments = spool.end, len(spool)
-        spool.close()
-        kept = {result.slug: result for result in results if result.outline}
-        cache.record_build(output, {"stamp": stamp, "folder": published.site.folder, "pages": published.pages,
-                                    "warnings": [vars(d) for d in report.sorted()]},
-                           SiteState(kept, spooled_bytes, spooled_fragments,
-                                     Previous(published.site, published.inputs, published.spare)))
-        cache.prune_when_grown(len(set(plan.keys) - old_keys), len(plan.keys))
+        memory.remember(results, published, report, spool, plan.keys)
     return Built(report, published.pages, plan.notes, published.search_seconds)
-
-
-def _reusable(state: SiteState | None, plan: Plan) -> tuple[dict[str, ArticleResult], Previous | None]:
-    """From the last build's state: the results whose keys are unchanged, with their
-    fragments in the kept spool (none when the spool is to be emptied), and the site it
-    published."""
-    if state is None:
-        return {}, None
-    if state.fragments > SPOOL_SLACK * state.used_fragments() + SPOOL_MINIMUM:
-        return {}, state.previous
-    keys = dict(zip(plan.slugs, plan.keys))
-    return {slug: result for slug, result in state.results.items() if keys.get(slug) == result.key}, state.previous
-
-
-# A kept spool is emptied when it has grown to this many times the fragments the build uses
-# (and by this many more: a small spool is not worth the trouble).
-SPOOL_SLACK = 3
-SPOOL_MINIMUM = 10_000
 
 
 def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult], cache: ResultCache,
