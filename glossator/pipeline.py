@@ -181,8 +181,9 @@ def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: S
             result = cached and spooled(cached, spool)
         results[index] = result
     missing = [index for index, result in enumerate(results) if result is None]
-    work = [(str(config.root), config.base_url, plan.slugs[index], live_reload, plan.edition,
-             plan.keys[index] if cache.writable else None) for index in missing]
+    work = [ArticleJob(str(config.root), config.base_url, plan.slugs[index], plan.edition, live_reload,
+                       store_files=cache.writable, key=plan.keys[index] if cache.writable else "")
+            for index in missing]
     for index, result in zip(missing, _run(work, progress, worker_count(jobs))):
         results[index] = spooled(result, spool)
     for result in results:
@@ -195,7 +196,7 @@ def spooled(result: ArticleResult, spool: Spool) -> ArticleResult:
     return replace(result, parts=None, outline=spool_parts(result.parts, spool)) if result.parts else result
 
 
-def _run(work: list[tuple], progress: Progress | None, workers: int) -> Iterator[ArticleResult]:
+def _run(work: list[ArticleJob], progress: Progress | None, workers: int) -> Iterator[ArticleResult]:
     """Render the articles in order, in `workers` processes when there are enough of them."""
     if len(work) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor  # a rebuild of one article does without
@@ -228,12 +229,25 @@ def edition_environment(config: SiteConfig, plan: Plan, live_reload: str = ""):
     return _worker_setup(str(config.root), config.base_url, live_reload, plan.edition)[1]
 
 
-def render_article(job: tuple[str, str | None, str, str, str, str | None]) -> ArticleResult:
-    """One article, start to finish: load, anchor, render. Problems are returned, not raised.
-    The files go to the cache's file store and the result to the cache under `key`, unless
-    the key is None (`check` writes nothing; the preview stores files only: key "")."""
-    root, base_url, slug, live_reload, edition, key = job
-    config, env = _worker_setup(root, base_url, live_reload, edition)
+@dataclass(frozen=True)
+class ArticleJob:
+    """One article to render, as a worker process receives it. `check` stores nothing; the
+    preview stores the files it serves (`store_files`); a build also stores the result under
+    `key`, for the next build."""
+
+    root: str
+    base_url: str | None
+    slug: str
+    edition: str  # the hash of site.yaml and the templates, for the worker's setup
+    live_reload: str = ""
+    store_files: bool = False
+    key: str = ""
+
+
+def render_article(job: ArticleJob) -> ArticleResult:
+    """One article, start to finish: load, anchor, render. Problems are returned, not raised."""
+    config, env = _worker_setup(job.root, job.base_url, job.live_reload, job.edition)
+    slug = job.slug
     report = Report()
     try:
         article = load_article(config.content_dir / f"{slug}.md", f"content/{slug}.md", report)
@@ -243,14 +257,14 @@ def render_article(job: tuple[str, str | None, str, str, str, str | None]) -> Ar
         item, problems = anchor_article(article, notes, article_text(article))
         report.extend(problems)
         view = render_view(env, config, item)
-        cache = ResultCache(Path(root), writable=key is not None)
-        stored = [(path, cache.files.put(text) if cache.writable else "")
+        cache = ResultCache(Path(job.root), writable=job.store_files)
+        stored = [(path, cache.files.put(text) if job.store_files else "")
                   for path, text in article_files(env, config, view)]
         records = article_search_records(config, view)
         result = ArticleResult(slug, stored, edition_parts(env, config, view), records_digest(records),
-                               len(records), report.diagnostics, key or "")
-        if key:
-            cache.put(key, result, records)
+                               len(records), report.diagnostics, job.key)
+        if job.key:
+            cache.put(job.key, result, records)
         return result
     except UserError as error:
         return ArticleResult(slug, [], None, "", 0, report.diagnostics + error.diagnostics)

@@ -19,8 +19,8 @@ from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
 from .edition import render_edition
 from .files import FileStore
-from .pipeline import (edition_environment, plan_articles, publish_site, render_article, render_articles, spooled,
-                       stop_on_problems)
+from .pipeline import (ArticleJob, edition_environment, plan_articles, publish_site, render_article,
+                       render_articles, spooled, stop_on_problems)
 from .publishing import remove_leftovers
 from .search import bundles_in
 from .spool import Spool
@@ -118,8 +118,8 @@ class Preview:
             self._build_everything()  # an article was added or removed
             return
         for slug in slugs:
-            self.results[slug] = spooled(render_article((str(self.root), config.base_url, slug, self.live_reload,
-                                                         self.edition, "")), self.spool)
+            job = ArticleJob(str(self.root), config.base_url, slug, self.edition, self.live_reload, store_files=True)
+            self.results[slug] = spooled(render_article(job), self.spool)
         problems = self._diagnostics()
         if any(d.severity == "error" for d in problems):
             raise UserError(sorted(problems, key=lambda d: d.sort_key))
