@@ -6,12 +6,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import SiteConfig
+from .config import SLUG, SiteConfig
 from .diagnostics import Diagnostic, Report, UserError
 from .timestamps import is_iso_timestamp
 from .yamldoc import YamlDoc, parse_yaml, read_source, split_front_matter, validate
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ DEFAULT_NOTE_TYPES = (
 DEFAULT_SYMBOL = "\u25cf"
 
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# An article's slug and a note's id: what may name a file and a URL path segment.
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 
 
 @dataclass(frozen=True)

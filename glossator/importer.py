@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
+from .config import SLUG
 from .diagnostics import Diagnostic, UserError
 from .files import write_atomically
 from .timestamps import looks_like_timestamp, parse_timestamp
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 
 # Lines that belong to the page's furniture, never to the story (compared in lower case).
 FURNITURE = {
@@ -86,7 +86,7 @@ def import_page(page: Path, content_dir: Path, slug: str | None = None, force: b
     article = parse_html(raw, display) if _is_html(page, raw) else parse_scraped_text(
         _decode_text(raw, display), display)
     slug = slug if slug is not None else slugify(article.meta["title"])
-    if not SLUG_PATTERN.match(slug):
+    if not SLUG.match(slug):
         raise UserError([Diagnostic(display, 1, 1, f"bad slug {slug!r}",
                                     "a slug is lower-case letters, digits and hyphens, such as `nsa-france`")])
     target = content_dir / f"{slug}.md"

@@ -5,16 +5,14 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .config import SiteConfig
+from .config import SLUG, SiteConfig
 from .diagnostics import Diagnostic, Report, UserError
 from .yamldoc import YamlDoc, parse_yaml, read_source, split_front_matter, validate
 
-NOTE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 MAX_WORDS = 120
 
 
@@ -122,7 +120,7 @@ def _load_checked(config: SiteConfig, path: Path, slug: str, inside: bool, repor
         report.error(display, 1, 1, "this file links to a place outside the edition",
                      "replace the symbolic link with the file itself")
         return None
-    if not NOTE_ID.match(path.stem):
+    if not SLUG.match(path.stem):
         report.error(display, 1, 1, f"bad note file name {path.name!r}",
                      "a note's file name is its id: lower-case letters, digits and hyphens, such as `expresed-typo.md`")
         return None
