@@ -31,6 +31,24 @@ def run_cli(*args: str, cwd: Path) -> Result:
     return Result(done.returncode, done.stdout, done.stderr)
 
 
+def run_main(*args: str, root: Path, capsys) -> Result:
+    """Run `build.py`'s main function in this process, as `run_cli` runs the script: the same
+    parsing, output and exit status without starting an interpreter, for tests that run it
+    many times (`capsys` is pytest's fixture that captures what it prints)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_py", REPO / "build.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    capsys.readouterr()
+    try:
+        code = script.main(["--root", str(root), *args])
+    except SystemExit as exit:
+        code = exit.code
+    captured = capsys.readouterr()
+    return Result(code, captured.out, captured.err)
+
+
 def copy_edition(source: Path, target: Path) -> Path:
     """Copy an edition and give it the repository's themes."""
     shutil.copytree(source, target)

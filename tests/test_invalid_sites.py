@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli, tree
+from conftest import FIXTURES, run_cli, run_main, tree
 
 CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir())
 
@@ -27,9 +27,9 @@ def broken_edition(edition: Path, case: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_check_reports_the_error_at_its_place(edition, case):
+def test_check_reports_the_error_at_its_place(edition, case, capsys):
     expected = broken_edition(edition, case)
-    result = run_cli("check", cwd=edition)
+    result = run_main("check", root=edition, capsys=capsys)
     assert result.code == 1, result.stdout
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -45,11 +45,11 @@ def test_check_reports_the_error_at_its_place(edition, case):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_failed_build_leaves_the_previous_site_untouched(edition, case):
-    assert run_cli("build", cwd=edition).code == 0
+def test_failed_build_leaves_the_previous_site_untouched(edition, case, capsys):
+    assert run_main("build", root=edition, capsys=capsys).code == 0
     before = tree(edition / "_site")
     broken_edition(edition, case)
-    result = run_cli("build", cwd=edition)
+    result = run_main("build", root=edition, capsys=capsys)
     assert result.code == 1 and "Traceback" not in result.stderr
     assert tree(edition / "_site") == before
     assert sorted(p.name for p in edition.iterdir() if p.name.startswith("_site")) == ["_site"]
