@@ -24,7 +24,7 @@ def installed_version(distribution: str) -> str:
 def _installed() -> dict[str, str]:
     """Version by distribution, from the names of the `.dist-info` and `.egg-info` folders on
     sys.path, the first one found winning, as for imports. These are the folders
-    importlib.metadata reads, but importing it takes 22 ms, a tenth of a rebuild's start."""
+    importlib.metadata reads, without the cost of importing it at every start (README, Speed)."""
     versions: dict[str, str] = {}
     for folder in sys.path:
         try:

@@ -70,7 +70,7 @@ class FileDigests:
 
     The file is saved again only when more than one source in a hundred had to be read (or
     was deleted): after an edit of a few notes, the next build reading those few again costs
-    less than rewriting the digests of 160,000 files (0.35 s)."""
+    less than rewriting the digests of every source of a large edition (README, Speed)."""
 
     def __init__(self, folder: Path, enabled: bool):
         self.file = folder / "digests.json"
@@ -100,8 +100,8 @@ class FileDigests:
 
     def read_unknown(self, names: list[str], jobs: int | None = None) -> None:
         """Hash the files that have no remembered digest side by side on every core, when there
-        are many: a first build of 10,000 articles reads 160,000 files, 4 s on one core, before
-        any article can be rendered. `jobs`: at most that many processes (default: one per core)."""
+        are many: a first build reads every source before any article can be rendered.
+        `jobs`: at most that many processes (default: one per core)."""
         unknown = [name for name in names if name not in self.known]
         workers = worker_count(jobs)
         if len(unknown) < READ_IN_PARALLEL_AT or workers < 2:
@@ -152,8 +152,8 @@ class ResultCache:
         self.files = FileStore(self.folder / "files")
 
     def digests(self) -> FileDigests:
-        """The remembered digests of source files, for planning a build (then let go: at
-        10,000 articles they take 80 MB)."""
+        """The remembered digests of source files, for planning a build (then let go: for a
+        large edition they are the largest thing the build holds)."""
         return FileDigests(self.folder, enabled=self.reuse)
 
     def get(self, key: str) -> ArticleResult | None:
@@ -383,8 +383,8 @@ class SiteState:
 
 
 def _write_json(target: Path, documents: Iterable[object]) -> None:
-    """Write one JSON document per line, one at a time: a state at 10,000 articles is 25 MB
-    (dumps, not dump: only dumps uses the C encoder)."""
+    """Write one JSON document per line, one at a time, so that a large state is never held
+    twice (dumps, not dump: only dumps uses the C encoder)."""
     write_atomically(target, ((json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
                               for document in documents))
 

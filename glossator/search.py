@@ -38,9 +38,9 @@ def plain_text(fragment: str) -> str:
 
 
 KEY_FILE = ".glossator-index-key"
-# An edit re-indexes its article's shard: about 0.15 s for 2,000 records (125 articles of 15
-# notes). The search page merges every shard, so an edition of more than 32 shards' worth
-# has 32 larger ones instead (5,000 records at 10,000 articles: Pagefind stays under 300 MB).
+# An edit re-indexes its article's shard, so shards are small; the search page merges every
+# shard (each one more download for a reader's first search), so an edition of more than 32
+# shards' worth has 32 larger ones instead. README, Speed, has the figures.
 SHARD_RECORDS = 2_000
 MAX_SHARDS = 32
 # Shards are indexed side by side, one Pagefind process a core, as long as those running at
@@ -162,9 +162,9 @@ def write_search_index(articles: Iterable[list[SearchRecord]], bundle: Path, lan
     Each article's records become one small page in a temporary folder: the article's text,
     then each note under a heading whose id is the note's, which Pagefind turns into a sub-result
     whose URL is the note's permalink. The page carries its own URL (`data-pagefind-meta`), and
-    Pagefind's own program indexes the folder in one run. (A page per note made 16 times as
-    many files to write and index; Pagefind's Python service costs a round trip of 0.1 s per
-    added record.)"""
+    Pagefind's own program indexes the folder in one run. (A page per note made many times as
+    many files to write and index, and Pagefind's Python service costs a round trip per added
+    record.)"""
     from pagefind_bin import get_executable
 
     with tempfile.TemporaryDirectory(prefix="glossator-search-", dir=_scratch_folder(bundle)) as source:
