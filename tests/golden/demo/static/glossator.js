@@ -15,11 +15,13 @@
   var article = document.querySelector("article.article");
   var notes = article ? Array.prototype.slice.call(article.querySelectorAll("aside.note")) : [];
   var filterBoxes = Array.prototype.slice.call(document.querySelectorAll(".type-filter input[type=checkbox]"));
-  var total = document.querySelector(".note-total[data-total]");
+  var count = document.querySelector(".shown-count");
   var openNote = null;
+  var openedByFocus = false;
 
   rememberHighlightsChoice();
   if (!notes.length) return;
+  listen();  // first, so that the page answers the reader whatever happens below
   readTypesFromAddress();
   showCount();
   place();
@@ -64,11 +66,11 @@
   }
 
   function showCount() {
-    if (!total) return;
-    var all = Number(total.getAttribute("data-total"));
+    if (!count) return;
+    var all = notes.length;
     var shown = notes.filter(function (note) { return !hiddenByFilter(note); }).length;
     var noun = all === 1 ? " note" : " notes";
-    total.textContent = shown === all ? all + noun : shown + " of " + all + noun;
+    count.textContent = shown === all ? all + noun : shown + " of " + all + noun;
   }
 
   function hiddenByFilter(note) {
@@ -77,23 +79,29 @@
     });
   }
 
-  filterBoxes.forEach(function (box) {
-    box.addEventListener("change", function () {
-      if (openNote && hiddenByFilter(openNote)) forgetOpenNote();
-      writeTypesToAddress();
-      showCount();
-      place();
+  function typesChanged() {
+    if (openNote && hiddenByFilter(openNote)) forgetOpenNote();
+    notes.forEach(function (note) {
+      if (hiddenByFilter(note)) closePopover(note);
     });
-  });
+    writeTypesToAddress();
+    showCount();
+    place();
+  }
+
+  function closePopover(note) {
+    if (note.matches(":popover-open")) note.hidePopover();
+  }
 
   // --- Placement in the margins (wide screens) ------------------------------------------------
   // Each note should start level with its passage. Notes are arranged in one or two margin
   // columns; where they crowd, they keep their compact height and move as a group as little as
   // possible, so that no note overlaps another and each stays near its passage.
   // When some note would still stand more than MAX_DRIFT away, the first note that, placed
-  // below the notes before it, would stand that far is shown in the text, under its block. Notes with room for their whole text below them are shown whole. That is decided
-  // with every note compact; a note the reader opens is then shown whole, level with its
-  // passage, and only the notes of its margin move out of its way.
+  // below the notes before it, would stand that far is shown in the text, under its block.
+  // Notes with room for their whole text below them are shown whole. That is decided with
+  // every note compact; a note the reader opens is then shown whole, level with its passage,
+  // and only the notes of its margin move out of its way.
   function place() {
     var active = wide.matches && !print.matches;
     article.classList.toggle("placed", active);
@@ -147,7 +155,7 @@
   // Where each note goes (margin and top), with `pinned` whole and level with its passage.
   function arrange(list, heights, pinned) {
     var origin = article.getBoundingClientRect().top;
-    var gap = parseFloat(window.getComputedStyle(article).getPropertyValue("--note-gap")) * rootFontSize() || 8;
+    var gap = parseFloat(window.getComputedStyle(notes[0].parentNode).rowGap) || 0;
     var items = list.map(function (note, index) {
       var mark = article.querySelector('mark[data-note="' + CSS.escape(note.id.slice("note-".length)) + '"]');
       var height = heights.get(note);
@@ -238,14 +246,11 @@
     });
   }
 
-  function rootFontSize() {
-    return parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 16;
-  }
-
   // --- Opening a note in full, in place ------------------------------------------------------
-  function open(note, moveFocus) {
+  function open(note, moveFocus, byFocus) {
     forgetOpenNote();
     openNote = note;
+    openedByFocus = Boolean(byFocus);
     note.classList.add("open");
     place();
     if (moveFocus) note.focus({preventScroll: true});
@@ -274,7 +279,7 @@
 
   function placed() { return article.classList.contains("placed"); }
 
-  document.addEventListener("click", function (event) {
+  function clicked(event) {
     if (!placed()) return;
     var marker = event.target.closest("a.noteref");
     if (marker && article.contains(marker)) {
@@ -288,31 +293,19 @@
     var note = event.target.closest("aside.note");
     var selecting = !window.getSelection().isCollapsed;
     if (note && notes.indexOf(note) >= 0 && !event.target.closest("a, button") && !selecting) toggle(note);
-  });
+  }
 
-  notes.forEach(function (note) {
-    note.addEventListener("keydown", function (event) {
-      if (!placed()) return;
-      if ((event.key === "Enter" || event.key === " ") && event.target === note) {
-        event.preventDefault();
-        toggle(note);
-      } else if (event.key === "Escape" && note === openNote) {
-        event.preventDefault();
-        close(note, true);
-      }
-    });
-    // Tabbing to a link inside a compact note opens it, so that what has focus can be seen.
-    note.addEventListener("focusin", function (event) {
-      if (placed() && note !== openNote && event.target !== note && event.target.matches(":focus-visible")) {
-        open(note, false);
-      }
-    });
-  });
-
-  // A permalink (#note-<id>) opens its note, level with its passage, on any screen.
+  // A permalink (#note-<id>) opens its note, level with its passage, on any screen; a note of a
+  // type the filter hides is shown again first.
   function openNoteOfAddress() {
-    var target = window.location.hash ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
-    if (!target || notes.indexOf(target) < 0) return;
+    var target = noteOfAddress();
+    if (!target) return;
+    if (hiddenByFilter(target)) {
+      filterBoxes.forEach(function (box) {
+        if (target.classList.contains("note-" + box.value)) box.checked = true;
+      });
+      typesChanged();
+    }
     if (placed()) {
       open(target, false);
       target.scrollIntoView({block: "center"});
@@ -320,15 +313,17 @@
       target.showPopover();
     }
   }
-  window.addEventListener("hashchange", openNoteOfAddress);
 
-  // --- Narrow screens: a note opened as a popover takes the focus ----------------------------
-  // Closing it (Escape, the marker, or Close) returns focus to the marker.
-  notes.forEach(function (note) {
-    note.addEventListener("toggle", function (event) {
-      if (event.newState === "open") note.focus();
-    });
-  });
+  function noteOfAddress() {
+    var id;
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch (error) {
+      return null;  // a fragment that is no note's id, such as "#100%"
+    }
+    var target = id ? document.getElementById(id) : null;
+    return notes.indexOf(target) >= 0 ? target : null;
+  }
 
   // --- Keeping the placement right ---------------------------------------------------------
   var pending = false;
@@ -340,21 +335,57 @@
       place();
     });
   }
-  window.addEventListener("resize", placeSoon);
-  window.addEventListener("load", placeSoon);  // images without a size move the text when they arrive
-  wide.addEventListener("change", place);
-  bothMargins.addEventListener("change", place);
-  // Printed, every note stands whole under its block: close what was opened on screen.
-  function beforePrint() {
-    notes.forEach(function (note) {
-      if (note.matches(":popover-open")) note.hidePopover();
-    });
-    forgetOpenNote();
+
+  // A phone's popover does not follow the page into the margins: close it when the screen widens.
+  function widthChanged() {
+    if (wide.matches) notes.forEach(closePopover);
     place();
   }
-  print.addEventListener("change", function () {
-    if (print.matches) beforePrint();
-    else place();
-  });
-  window.addEventListener("beforeprint", beforePrint);
+
+  // Printed, every note stands whole under its block; a popover would cover the page.
+  function printChanged() {
+    notes.forEach(closePopover);
+    place();
+  }
+
+  function listen() {
+    filterBoxes.forEach(function (box) { box.addEventListener("change", typesChanged); });
+    document.addEventListener("click", clicked);
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && openNote && placed()) {
+        event.preventDefault();
+        close(openNote, openNote.contains(document.activeElement));
+      }
+    });
+    notes.forEach(function (note) {
+      note.addEventListener("keydown", function (event) {
+        if (placed() && (event.key === "Enter" || event.key === " ") && event.target === note) {
+          event.preventDefault();
+          toggle(note);
+        }
+      });
+      // Tabbing to a link inside a compact note opens it, so that what has focus can be seen,
+      // until focus leaves it.
+      note.addEventListener("focusin", function (event) {
+        if (placed() && note !== openNote && event.target !== note && event.target.matches(":focus-visible")) {
+          open(note, false, true);
+        }
+      });
+      note.addEventListener("focusout", function (event) {
+        if (note === openNote && openedByFocus && !note.contains(event.relatedTarget)) close(note, false);
+      });
+      // Narrow screens: a note opened as a popover takes the focus; closing it (Escape, the
+      // marker, or Close) returns focus to the marker.
+      note.addEventListener("toggle", function (event) {
+        if (event.newState === "open") note.focus();
+      });
+    });
+    window.addEventListener("hashchange", openNoteOfAddress);
+    window.addEventListener("resize", placeSoon);
+    window.addEventListener("load", placeSoon);  // images without a size move the text when they arrive
+    wide.addEventListener("change", widthChanged);
+    bothMargins.addEventListener("change", place);
+    print.addEventListener("change", printChanged);
+    window.addEventListener("beforeprint", printChanged);
+  }
 })();
