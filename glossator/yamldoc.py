@@ -195,7 +195,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str, display: str, first_line: 
     problem = exc.problem or exc.context or "malformed YAML"
     found = (_tab_indent(lines, row) or _missing_space(lines, row)
              or _unclosed_quote(exc) or _list_depth(lines, row, problem, first_line)
-             or _needs_quotes(lines, row, problem))
+             or _needs_quotes(lines, row, col, problem) or _under_a_value(lines, row, problem, first_line))
     if found:
         row, col, message, hint = found
     else:
@@ -233,33 +233,61 @@ def _unclosed_quote(exc: yaml.MarkedYAMLError):
 
 
 def _list_depth(lines: list[str], row: int, problem: str, first_line: int):
-    """A list item, or a field of one, not lined up with the item above it."""
+    """A list item, or a field of one, not lined up with the item above it: the first such
+    line from that item down to where the parser stopped."""
     if not any(words in problem for words in ("expected key", "'-' indicator", "expected <block end>")):
         return None
-    line = lines[row]
-    indent = len(line) - len(line.lstrip(" "))
     above = next((index for index in range(row - 1, -1, -1) if lines[index].lstrip().startswith("- ")), None)
     if above is None:
         return None
-    item_indent = len(lines[above]) - len(lines[above].lstrip(" "))
-    if line.lstrip().startswith("- "):
-        return (row, indent + 1, f"invalid YAML: this list item is indented by {_spaces(indent)}, the one on "
-                                 f"line {first_line + above} by {_spaces(item_indent)}",
-                f"start every '- ' of one list at the same depth: {_spaces(item_indent)}")
-    field_indent = item_indent + 2
-    return (row, indent + 1, f"invalid YAML: this field is not lined up with the fields of the list item "
-                             f"on line {first_line + above}",
-            f"indent it by {_spaces(field_indent)}, like the first field after '- '")
+    item_indent = _indent(lines[above])
+    holds_fields = bool(_KEY_LINE.match(lines[above].lstrip()[2:]))
+    item = f"the list item on line {first_line + above}"
+    for index in range(above + 1, row + 1):
+        line, indent = lines[index], _indent(lines[index])
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("- "):
+            if indent != item_indent:
+                return (index, indent + 1, f"invalid YAML: this list item is indented by {_spaces(indent)}, "
+                                           f"{item} by {_spaces(item_indent)}",
+                        f"start every '- ' of one list at the same depth: {_spaces(item_indent)}")
+        elif holds_fields and indent != item_indent + 2:
+            return (index, indent + 1, f"invalid YAML: this field is not lined up with the fields of {item}",
+                    f"indent it by {_spaces(item_indent + 2)}, like the first field after '- '")
+        elif not holds_fields:
+            return (index, indent + 1, f"invalid YAML: this line is not lined up with {item} nor with a field",
+                    f"start a field where the field holding the list starts, or an item with '- ' "
+                    f"at {_spaces(item_indent)}")
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _under_a_value(lines: list[str], row: int, problem: str, first_line: int):
+    """A field indented under one that already has a value on its own line."""
+    match = _KEY_LINE.match(lines[row])
+    above = next((index for index in range(row - 1, -1, -1) if lines[index].strip()), None)
+    field = _KEY_LINE.match(lines[above]) if above is not None else None
+    if "mapping values are not allowed" not in problem or not match or not field or not field["value"] \
+            or _indent(lines[row]) <= _indent(lines[above]):
+        return None
+    return (row, _indent(lines[row]) + 1,
+            f"invalid YAML: '{match['key']}' is indented under '{field['key']}' (line {first_line + above}), "
+            "which already has a value",
+            f"start it in the same column as '{field['key']}:'")
 
 
 def _spaces(count: int) -> str:
     return "1 space" if count == 1 else f"{count} spaces"
 
 
-def _needs_quotes(lines: list[str], row: int, problem: str):
+def _needs_quotes(lines: list[str], row: int, col: int, problem: str):
     """A value YAML reads as syntax: one holding ': ', or starting with '@', '`', '- ', '%'..."""
     match = _KEY_LINE.match(lines[row])
-    if not match or not match["value"]:
+    if not match or not match["value"] or col <= match.start("value"):
         return None
     if "mapping values are not allowed" in problem:
         message = f"invalid YAML: the value of '{match['key']}' contains ': ', which YAML reads as another field"
