@@ -74,6 +74,7 @@ class ImportedArticle:
     meta: dict[str, Any]
     body: str
     missing: list[str] = field(default_factory=list)
+    moved: list[tuple[int, str]] = field(default_factory=list)  # (line, text) sent to `related`
 
 
 # --- entry point ---------------------------------------------------------------------------
@@ -97,6 +98,10 @@ def import_page(page: Path, content_dir: Path, slug: str | None = None, force: b
     warnings = [Diagnostic(display, 1, 1, f"no {name} found on the page",
                            f"the article was written without it: add `{key}:` to {target} by hand", "warning")
                 for name, key in article.missing]
+    warnings += [Diagnostic(display, line, 1, f"read as a link to another story, not as text: {text}",
+                            f"it is listed under `related:`; if it belongs to the story, move it into {target}",
+                            "warning")
+                 for line, text in article.moved]
     return target, warnings
 
 
@@ -135,8 +140,8 @@ def _decode_text(raw: bytes, display: str) -> str:
 
 def parse_scraped_text(text: str, display: str = "<page>") -> ImportedArticle:
     """Read a scraped page: header fields first, then the story, then the trailing lists."""
-    lines = [line.strip() for line in text.split("\n")]
-    lines, topics = _cut_coverage_list(lines)
+    page_lines = [line.strip() for line in text.split("\n")]
+    lines, topics = _cut_coverage_list(page_lines)
     header = _read_header(lines, display)
     story = _read_story(lines[header.body_start:])
     outlet = header.outlet or _dateline_outlet(story.paragraphs)
@@ -154,7 +159,8 @@ def parse_scraped_text(text: str, display: str = "<page>") -> ImportedArticle:
     missing = [(name, key) for name, key, value in (
         ("byline", "authors", header.authors), ("date", "updated", header.timestamp),
         ("outlet", "outlet", outlet)) if not value]
-    return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing)
+    moved = [(page_lines.index(line) + 1, line) for line in story.questions]
+    return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing, moved)
 
 
 def _put(meta: dict[str, Any], key: str, value: Any) -> None:
@@ -278,6 +284,7 @@ class _Story:
     blocks: list[str] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)  # question-shaped lines read as links
     rights: str = ""
     source: str = ""
 
@@ -305,6 +312,7 @@ def _read_story(lines: list[str]) -> _Story:
         for offset, line in enumerate(block):
             if start + offset in question_links and not after_gallery_link:
                 story.related.append(line)
+                story.questions.append(line)
                 continue
             after_gallery_link = _read_line(line, story, after_gallery_link)
     return story
@@ -507,7 +515,8 @@ def parse_html(raw: bytes, display: str = "<page>") -> ImportedArticle:
     missing = [(name, key) for name, key in (("byline", "authors"), ("outlet", "outlet")) if key not in meta]
     if "updated" not in meta and "published" not in meta:
         missing.append(("date", "updated"))
-    return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing)
+    moved = [(page_lines.index(line) + 1, line) for line in story.questions]
+    return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing, moved)
 
 
 # Standard metadata (Open Graph, schema.org) that carries a full time with its offset.

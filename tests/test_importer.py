@@ -224,9 +224,13 @@ def test_a_video_block_spread_over_blank_lines_stays_out_of_the_body(tmp_path):
 
 
 def test_question_shaped_links_go_and_the_storys_own_questions_stay(tmp_path):
-    meta, body, _ = import_page(tmp_path, "question-links.txt")
+    meta, body, stderr = import_page(tmp_path, "question-links.txt")
     assert meta["related"] == ["Flu season: Should you get the shot?", "Opinion: Is a vaccine mandate fair?",
                                "Analysis: Can U.S. clinics keep up?", "Data mining & privacy: Who sees your records?"]
+    page = (PAGES / "question-links.txt").read_text(encoding="utf-8").split("\n")
+    for link in meta["related"]:  # each one said, at its line, so that a line of the story can be put back
+        line = next(number for number, text in enumerate(page, 1) if text.strip() == link)
+        assert f"question-links.txt:{line}:1: warning: read as a link to another story, not as text: {link}" in stderr
     assert paragraph_texts(body) == [
         "(CNN) -- Clinics in five states said Wednesday that demand for flu shots has reached its highest level "
         "in years, weeks before the season usually peaks.",
