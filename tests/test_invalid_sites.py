@@ -29,9 +29,8 @@ def broken_edition(edition: Path, case: str) -> list[str]:
 @pytest.mark.parametrize("case", CASES)
 def test_check_reports_the_error_at_its_place(edition, case, capsys):
     expected = broken_edition(edition, case)
-    result = run_main("check", root=edition, capsys=capsys)
+    result = run_main("check", root=edition, capsys=capsys)  # an exception would fail the test here
     assert result.code == 1, result.stdout
-    assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     error_line = 0
     for wanted in expected:
@@ -50,9 +49,20 @@ def test_failed_build_leaves_the_previous_site_untouched(edition, case, capsys):
     before = tree(edition / "_site")
     broken_edition(edition, case)
     result = run_main("build", root=edition, capsys=capsys)
-    assert result.code == 1 and "Traceback" not in result.stderr
+    assert result.code == 1
     assert tree(edition / "_site") == before
     assert sorted(p.name for p in edition.iterdir() if p.name.startswith("_site")) == ["_site"]
+
+
+@pytest.mark.parametrize("case", ["yaml-tab-indent", "not-found", "site-bad-base-url", "template-syntax"])
+def test_the_command_line_prints_one_line_and_a_hint_with_no_traceback(edition, case):
+    """A few cases through the real script, as a user runs it."""
+    expected = broken_edition(edition, case)
+    result = run_cli("check", cwd=edition)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    (error,) = [index for index, line in enumerate(lines) if line.startswith(expected[0])]
+    assert lines[error + 1].startswith("  hint: ")
 
 
 def test_all_problems_of_the_edition_are_reported_together(edition):

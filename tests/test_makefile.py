@@ -3,7 +3,6 @@ lacks some commands and a stand-in `apt-get` that records what it is asked for."
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,11 +37,11 @@ def machine(tmp_path: Path, missing: set[str], failing: str = "") -> tuple[dict,
 
 def system_packages(environment: dict) -> subprocess.CompletedProcess:
     make = shutil.which("make")
-    return subprocess.run([make, "--no-print-directory", "-C", str(REPO), "system-packages"], env=environment,
-                          capture_output=True, text=True, timeout=60)
+    # SUDO= runs apt-get (here the stand-in) directly, as make does for root.
+    return subprocess.run([make, "--no-print-directory", "-C", str(REPO), "system-packages", "SUDO="],
+                          env=environment, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the recipe calls sudo when not root")
 @pytest.mark.parametrize("missing, installed", [
     (set(), []),
     ({"faketime"}, ["faketime"]),
@@ -58,7 +57,6 @@ def test_only_the_packages_of_missing_commands_are_installed_one_by_one(tmp_path
     assert asked == expected
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the recipe calls sudo when not root")
 def test_a_package_apt_cannot_install_is_named(tmp_path):
     environment, log = machine(tmp_path, {"npm", "faketime"}, failing="npm")
     result = system_packages(environment)
