@@ -149,9 +149,7 @@ class Anchorer:
 
     def _whole_words(self, match: _Match) -> bool:
         text = self.norms[match.block].text
-        starts_word = match.start == 0 or not (text[match.start - 1].isalnum() and text[match.start].isalnum())
-        ends_word = match.end == len(text) or not (text[match.end - 1].isalnum() and text[match.end].isalnum())
-        return starts_word and ends_word
+        return _cuts_no_word(text, match.start) and _cuts_no_word(text, match.end)
 
     def _before(self, match: _Match) -> str:
         earlier = " ".join(n.text for n in self.norms[:match.block])
@@ -319,10 +317,11 @@ def _whole_ends(quote: str, text: str, start: int, end: int, edits: int) -> tupl
     if not words:
         return start, end, edits
     reach = len(quote) // 2 + 1
+    lowered = text.lower()
     starts = [i for i in range(max(0, start - reach), min(len(text), start + reach) + 1)
-              if _starts_word(text, i) and text.lower().startswith(words[0], i)]
+              if _cuts_no_word(text, i) and lowered.startswith(words[0], i)]
     ends = [i for i in range(max(0, end - reach), min(len(text), end + reach) + 1)
-            if _ends_word(text, i) and text.lower().endswith(words[-1], 0, i)]
+            if _cuts_no_word(text, i) and lowered.endswith(words[-1], 0, i)]
     best = (edits, True, True, start, end)
     for left in starts or [start]:
         for right in ends or [end]:
@@ -333,12 +332,9 @@ def _whole_ends(quote: str, text: str, start: int, end: int, edits: int) -> tupl
     return best[3], best[4], min(best[0], edits)
 
 
-def _starts_word(text: str, index: int) -> bool:
-    return index < len(text) and text[index].isalnum() and (index == 0 or not text[index - 1].isalnum())
-
-
-def _ends_word(text: str, index: int) -> bool:
-    return index > 0 and text[index - 1].isalnum() and (index == len(text) or not text[index].isalnum())
+def _cuts_no_word(text: str, index: int) -> bool:
+    """Whether a passage may start or end at `index` without cutting a word in two."""
+    return index in (0, len(text)) or not (text[index - 1].isalnum() and text[index].isalnum())
 
 
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:

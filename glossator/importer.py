@@ -515,8 +515,8 @@ def parse_html(raw: bytes, display: str = "<page>") -> ImportedArticle:
     missing = [(name, key) for name, key in (("byline", "authors"), ("outlet", "outlet")) if key not in meta]
     if "updated" not in meta and "published" not in meta:
         missing.append(("date", "updated"))
-    moved = [(page_lines.index(line) + 1, line) for line in story.questions]
-    return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing, moved)
+    # Lines of the extracted text, not of the HTML file: the warnings point at the page's top.
+    return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing, [(1, line) for line in story.questions])
 
 
 # Standard metadata (Open Graph, schema.org) that carries a full time with its offset.
