@@ -292,8 +292,9 @@ class BuildMemory:
     and the cache's growth, which decides when to prune. `build()` calls it around its stages;
     disabled (`--no-cache`) it reuses nothing but still leaves its record."""
 
-    def __init__(self, cache: ResultCache, output: Path, stamp: str, enabled: bool = True):
+    def __init__(self, cache: ResultCache, output: Path, stamp: str, keys: dict[str, str], enabled: bool = True):
         self.cache, self.output, self.stamp, self.enabled = cache, output, stamp, enabled
+        self.keys = keys  # each article's cache key, by slug
         self.old_keys: set[str] = set()
 
     def unchanged(self) -> dict | None:
@@ -302,11 +303,11 @@ class BuildMemory:
         last = self.cache.last_build(self.output) if self.enabled else {}
         return last if last.get("stamp") == self.stamp and is_folder(self.output, last.get("folder")) else None
 
-    def resume(self, keys: dict[str, str]) -> tuple[dict[str, ArticleResult], Previous | None, Spool]:
-        """The last build's results whose keys (by slug) are unchanged, the site it published,
-        and the spool to render into: kept when results are reused, emptied otherwise."""
+    def resume(self) -> tuple[dict[str, ArticleResult], Previous | None, Spool]:
+        """The last build's results whose keys are unchanged, the site it published, and the
+        spool to render into: kept when results are reused, emptied otherwise."""
         state = self.cache.site_state(self.output) if self.enabled else None
-        known, previous = _reusable(state, keys)
+        known, previous = _reusable(state, self.keys)
         self.old_keys = {result.key for result in state.results.values()} if state else set()
         if not known:
             self.forget()  # the state points into the spool, which is about to be emptied
@@ -317,18 +318,18 @@ class BuildMemory:
         leaves the next one to start afresh rather than trust folders it half changed."""
         self.cache.forget_state(self.output)
 
-    def remember(self, results: list[ArticleResult], published: Published, report: Report, spool: Spool,
-                 keys: list[str]) -> None:
-        """Record what this build made, close its spool, and prune the cache when it has grown."""
+    def remember(self, results: list[ArticleResult], published: Published, report: Report, spool: Spool) -> None:
+        """Record what this build made (its spool as long as it is now) and prune the cache
+        when it has grown. A build killed before its spool is closed leaves a table shorter
+        than this record says, which the next build refuses."""
         spooled_bytes, spooled_fragments = spool.end, len(spool)
-        spool.close()
         kept = {result.slug: result for result in results if result.outline}
         self.cache.record_build(self.output, {"stamp": self.stamp, "folder": published.site.folder,
                                               "pages": published.pages,
                                               "warnings": [vars(d) for d in report.sorted()]},
                                 SiteState(kept, spooled_bytes, spooled_fragments,
                                           Previous(published.site, published.inputs, published.spare)))
-        self.cache.prune_when_grown(len(set(keys) - self.old_keys), len(keys))
+        self.cache.prune_when_grown(len(set(self.keys.values()) - self.old_keys), len(self.keys))
 
 
 # A kept spool is emptied when it has grown to this many times the fragments the build uses

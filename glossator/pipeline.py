@@ -78,18 +78,20 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
     with cache.build_lock(output):
         remove_leftovers(output)
         plan = plan_articles(config, cache, jobs=jobs)
-        memory = BuildMemory(cache, output, plan.stamp(str(output.resolve()), strict), enabled=use_cache)
+        memory = BuildMemory(cache, output, plan.stamp(str(output.resolve()), strict), dict(zip(plan.slugs, plan.keys)),
+                             enabled=use_cache)
         last = None if plan.report.errors else memory.unchanged()
         if last:
             return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes, None,
                          up_to_date=True)
-        known, previous, spool = memory.resume(dict(zip(plan.slugs, plan.keys)))
+        known, previous, spool = memory.resume()
         report, results = render_articles(config, cache, plan, spool, known, progress=progress, jobs=jobs)
         stop_on_problems(report, strict)
         memory.forget()  # before the output folder or its spare is touched
         published = publish_site(config, edition_environment(config, plan), output, results, cache, spool,
                                  plan.edition, previous, jobs)
-        memory.remember(results, published, report, spool, plan.keys)
+        memory.remember(results, published, report, spool)
+        spool.close()
     return Built(report, published.pages, plan.notes, published.search_seconds)
 
 
@@ -182,7 +184,7 @@ def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: S
         results[index] = result
     missing = [index for index, result in enumerate(results) if result is None]
     work = [ArticleJob(str(config.root), config.base_url, plan.slugs[index], plan.edition, live_reload,
-                       store_files=cache.writable, key=plan.keys[index] if cache.writable else "")
+                       key=plan.keys[index] if cache.writable else "")
             for index in missing]
     for index, result in zip(missing, _run(work, progress, worker_count(jobs))):
         results[index] = spooled(result, spool)
@@ -232,8 +234,8 @@ def edition_environment(config: SiteConfig, plan: Plan, live_reload: str = ""):
 @dataclass(frozen=True)
 class ArticleJob:
     """One article to render, as a worker process receives it. `check` stores nothing; the
-    preview stores the files it serves (`store_files`); a build also stores the result under
-    `key`, for the next build."""
+    preview stores the files it serves (`store_files`); a build gives a `key`, under which
+    the result is stored with its files, for the next build."""
 
     root: str
     base_url: str | None
@@ -257,8 +259,8 @@ def render_article(job: ArticleJob) -> ArticleResult:
         item, problems = anchor_article(article, notes, article_text(article))
         report.extend(problems)
         view = render_view(env, config, item)
-        cache = ResultCache(Path(job.root), writable=job.store_files)
-        stored = [(path, cache.files.put(text) if job.store_files else "")
+        cache = ResultCache(Path(job.root), writable=job.store_files or bool(job.key))
+        stored = [(path, cache.files.put(text) if cache.writable else "")
                   for path, text in article_files(env, config, view)]
         records = article_search_records(config, view)
         result = ArticleResult(slug, stored, edition_parts(env, config, view), records_digest(records),
