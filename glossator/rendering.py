@@ -206,8 +206,9 @@ def mark_section(section: Section, highlights: list[Highlight]) -> str:
         <div class="annotated"><p>... passage<marker> ...</p>
         <div class="block-notes"><aside>...</aside></div></div>
 
-    The theme lays the wrapper out as two columns (text and margin) without a script, stacks
-    the notes under the text in print and on narrow screens, and a script may place them."""
+    The theme lays the wrapper out as two columns (text and margin) on wide screens without a
+    script, stacks the notes under the text in print, opens them as popovers under their
+    paragraph on narrow screens, and its script places them in the margins."""
     spans_by_token = _spans_by_token(section, highlights)
     notes_after = _notes_by_top_level_element(section, highlights)
     out: list[str] = []
