@@ -21,7 +21,7 @@ from . import __version__, installed_version, worker_count
 from .diagnostics import Diagnostic, Report
 from .edition import EditionParts, Outline, outline_fragments, outline_from_json, outline_to_json
 from .files import FileStore, write_atomically
-from .publishing import Previous, Published, Tree, is_folder
+from .publishing import LastSite, Published, SiteManifest, is_folder
 from .search import SearchRecord
 from .spool import TABLE_ENTRY_SIZE, Spool
 
@@ -48,11 +48,11 @@ class ArticleResult:
     outline: Outline | None = None  # where its parts are in the build's spool
 
 
-def edition_key(root: Path, theme_dir: Path, variant: str = "") -> str:
-    """The hash of what every article's result depends on (`variant`: the base URL and the
+def edition_key(root: Path, theme_dir: Path, options: str = "") -> str:
+    """The hash of what every article's result depends on (`options`: the base URL and the
     preview's live-reload address, which every page carries)."""
     digest = hashlib.sha256()
-    digest.update(f"glossator {__version__} cache {CACHE_FORMAT} {variant}\n".encode())
+    digest.update(f"glossator {__version__} cache {CACHE_FORMAT} {options}\n".encode())
     for name in DEPENDENCIES:
         digest.update(f"{name} {installed_version(name)}\n".encode())
     digest.update((root / "site.yaml").read_bytes())
@@ -303,15 +303,15 @@ class BuildMemory:
         last = self.cache.last_build(self.output) if self.enabled else {}
         return last if last.get("stamp") == self.stamp and is_folder(self.output, last.get("folder")) else None
 
-    def resume(self) -> tuple[dict[str, ArticleResult], Previous | None, Spool]:
+    def resume(self) -> tuple[dict[str, ArticleResult], LastSite | None, Spool]:
         """The last build's results whose keys are unchanged, the site it published, and the
         spool to render into: kept when results are reused, emptied otherwise."""
         state = self.cache.site_state(self.output) if self.enabled else None
-        known, previous = _reusable(state, self.keys)
+        reused, previous = _reusable(state, self.keys)
         self.old_keys = {result.key for result in state.results.values()} if state else set()
-        if not known:
+        if not reused:
             self.forget()  # the state points into the spool, which is about to be emptied
-        return known, previous, self.cache.spool(self.output, keep=bool(known))
+        return reused, previous, self.cache.spool(self.output, keep=bool(reused))
 
     def forget(self) -> None:
         """Drop the state before the output or its spare changes: a build killed after this
@@ -323,12 +323,12 @@ class BuildMemory:
         when it has grown. A build killed before its spool is closed leaves a table shorter
         than this record says, which the next build refuses."""
         spooled_bytes, spooled_fragments = spool.end, len(spool)
-        kept = {result.slug: result for result in results if result.outline}
+        outlined = {result.slug: result for result in results if result.outline}
         self.cache.record_build(self.output, {"stamp": self.stamp, "folder": published.site.folder,
                                               "pages": published.pages,
                                               "warnings": [vars(d) for d in report.sorted()]},
-                                SiteState(kept, spooled_bytes, spooled_fragments,
-                                          Previous(published.site, published.inputs, published.spare)))
+                                SiteState(outlined, spooled_bytes, spooled_fragments,
+                                          LastSite(published.site, published.inputs, published.spare)))
         self.cache.prune_when_grown(len(set(self.keys.values()) - self.old_keys), len(self.keys))
 
 
@@ -338,7 +338,7 @@ SPOOL_SLACK = 3
 SPOOL_MINIMUM = 10_000
 
 
-def _reusable(state: SiteState | None, keys: dict[str, str]) -> tuple[dict[str, ArticleResult], Previous | None]:
+def _reusable(state: SiteState | None, keys: dict[str, str]) -> tuple[dict[str, ArticleResult], LastSite | None]:
     """From the last build's state: the results whose keys are unchanged, with their
     fragments in the kept spool (none when the spool is to be emptied), and the site it
     published."""
@@ -359,7 +359,7 @@ class SiteState:
     results: dict[str, ArticleResult]  # by slug
     spool_size: int
     fragments: int
-    previous: Previous
+    previous: LastSite
 
     def to_json_lines(self) -> Iterator[dict]:
         previous = self.previous
@@ -375,7 +375,7 @@ class SiteState:
         results = (result_from_json(data, data["key"]) for data in map(json.loads, lines))
         spare = header["spare"]
         return SiteState({result.slug: result for result in results}, header["spool_size"], header["fragments"],
-                         Previous(Tree(**header["site"]), header["inputs"], Tree(**spare) if spare else None))
+                         LastSite(SiteManifest(**header["site"]), header["inputs"], SiteManifest(**spare) if spare else None))
 
     def used_fragments(self) -> int:
         """How many of the spool's fragments its outlines use; the rest are older builds'."""

@@ -183,7 +183,7 @@ def render_edition(env: jinja2.Environment, config: SiteConfig, outlines: list[O
             by_author.setdefault(author, []).append(credit)
     kinds = [t.id for t in config.note_types if t.id in by_type]
     authors = sorted(by_author, key=lambda name: (name.lstrip("@").lower(), name))
-    lists = Lists(env, config, spool, edition)
+    lists = TemplatePages(env, config, spool, edition)
     yield from lists.index_pages(outlines)
     total = sum(len(refs) for refs in by_type.values())
     yield from lists.pages("notes/", "notes.html", [(k, by_type[k]) for k in kinds],
@@ -206,7 +206,7 @@ def render_edition(env: jinja2.Environment, config: SiteConfig, outlines: list[O
     yield EditionPage(".nojekyll", _inputs(edition, ".nojekyll"), lambda: "")
 
 
-class Lists:
+class TemplatePages:
     """Makes the template-rendered edition pages, each with its inputs' hash."""
 
     def __init__(self, env: jinja2.Environment, config: SiteConfig, spool: Spool, edition: str):

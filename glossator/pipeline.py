@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, Report, UserError
 from .edition import edition_parts, render_edition, spool_parts
 from .notes import Note, load_notes, load_notes_of, note_files
 from .pages import article_files, article_search_records, make_environment, render_view
-from .publishing import Previous, Published, check_output_folder, publish, remove_leftovers, static_files
+from .publishing import LastSite, Published, check_output_folder, publish, remove_leftovers, static_files
 from .rendering import article_text
 from .search import BUNDLE, plan_shards, records_digest
 from .spool import Spool
@@ -84,8 +84,8 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
         if last:
             return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes, None,
                          up_to_date=True)
-        known, previous, spool = memory.resume()
-        report, results = render_articles(config, cache, plan, spool, known, progress=progress, jobs=jobs)
+        reused, previous, spool = memory.resume()
+        report, results = render_articles(config, cache, plan, spool, reused, progress=progress, jobs=jobs)
         stop_on_problems(report, strict)
         memory.forget()  # before the output folder or its spare is touched
         published = publish_site(config, edition_environment(config, plan), output, results, cache, spool,
@@ -96,7 +96,7 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
 
 
 def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult], cache: ResultCache,
-                 spool: Spool, edition: str, previous: Previous | None, jobs: int | None = None) -> Published:
+                 spool: Spool, edition: str, previous: LastSite | None, jobs: int | None = None) -> Published:
     """Write the articles' files, the edition-wide pages and the search index (its records
     read back from the cache), from what `previous` published where it can."""
     results = sorted((r for r in results if r.outline), key=lambda r: (r.outline.date, r.slug), reverse=True)
@@ -153,7 +153,7 @@ def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "",
     report = Report()
     paths = article_paths(config, report)
     notes = note_files(config, [path.stem for path in paths], report)
-    edition = edition_key(config.root, config.theme_dir, variant=f"{config.base_url} {live_reload}")
+    edition = edition_key(config.root, config.theme_dir, options=f"{config.base_url} {live_reload}")
     digests = cache.digests()
     digests.read_unknown([str(path) for path in paths] + [note for found in notes.values() for note in found], jobs)
     keys = [article_key(edition, path, notes[path.stem], digests) for path in paths]
@@ -168,16 +168,16 @@ Progress = Callable[[int, int], None]  # (articles done, articles in all)
 
 
 def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: Spool,
-                    known: dict[str, ArticleResult], live_reload: str = "",
+                    reused: dict[str, ArticleResult], live_reload: str = "",
                     progress: Progress | None = None, jobs: int | None = None) -> tuple[Report, list[ArticleResult]]:
-    """Every article's result, in file-name order: `known` to be already in the spool (the
+    """Every article's result, in file-name order: `reused` to be already in the spool (the
     last build's, by slug), else from the cache or rendered, with its share of the edition
     pages moved to `spool` as it arrives; and all problems in one report. `live_reload` is
     for the preview's pages only."""
     report = Report(list(plan.report.diagnostics))
     results: list[ArticleResult | None] = [None] * len(plan.keys)
     for index, key in enumerate(plan.keys):
-        result = known.get(plan.slugs[index])
+        result = reused.get(plan.slugs[index])
         if result is None or result.key != key:
             cached = cache.get(key)
             result = cached and spooled(cached, spool)

@@ -22,7 +22,7 @@ from .search import SearchRecord, SearchShard, write_shards
 
 
 @dataclass(frozen=True)
-class Tree:
+class SiteManifest:
     """What a published site folder holds, as the build that wrote it left it: each file's
     digest (search bundles apart, which carry their own key) and the folder's identity."""
 
@@ -40,8 +40,8 @@ class Tree:
 
 
 def is_folder(folder: Path, identity: list[int] | None) -> bool:
-    """Whether `folder` is the very folder whose `Tree.identity` was taken."""
-    return folder.is_dir() and Tree.identity(folder) == identity
+    """Whether `folder` is the very folder whose `SiteManifest.identity` was taken."""
+    return folder.is_dir() and SiteManifest.identity(folder) == identity
 
 
 @dataclass(frozen=True)
@@ -52,24 +52,24 @@ class Published:
 
     pages: int
     search_seconds: float | None
-    site: Tree
+    site: SiteManifest
     inputs: dict[str, str]
-    spare: Tree | None
+    spare: SiteManifest | None
 
 
 @dataclass(frozen=True)
-class Previous:
+class LastSite:
     """The last build into the output folder, when its record still describes the folder:
     the live site, its edition pages' inputs, and the spare tree if one was kept."""
 
-    site: Tree
+    site: SiteManifest
     inputs: dict[str, str]
-    spare: Tree | None
+    spare: SiteManifest | None
 
 
 def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tuple[str, str]],
             pages: Iterable[EditionPage], shards: list[SearchShard],
-            records_of: Callable[[int], list[SearchRecord]], previous: Previous | None, spare: Path,
+            records_of: Callable[[int], list[SearchRecord]], previous: LastSite | None, spare: Path,
             jobs: int | None = None) -> Published:
     """Make the new site, then swap it in; on any failure the live site stays as it was.
 
@@ -83,7 +83,7 @@ def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tup
     output.parent.mkdir(parents=True, exist_ok=True)
     use_spare = previous is not None and previous.spare is not None and previous.spare.describes(spare)
     target = spare if use_spare else Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
-    writer = TreeWriter(target, previous.spare.files if use_spare else {}, output,
+    writer = SiteWriter(target, previous.spare.files if use_spare else {}, output,
                         previous.site.files if previous else {})
     try:
         for relative, digest in stored:
@@ -101,11 +101,11 @@ def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tup
         raise
     kept = _swap(target, output, spare)
     return Published(sum(1 for path in writer.files if path.endswith(".html")), search_seconds,
-                     Tree(writer.files, Tree.identity(output)), inputs,
-                     Tree(previous.site.files, Tree.identity(spare)) if kept and previous else None)
+                     SiteManifest(writer.files, SiteManifest.identity(output)), inputs,
+                     SiteManifest(previous.site.files, SiteManifest.identity(spare)) if kept and previous else None)
 
 
-def put_pages(writer: TreeWriter, pages: Iterable[EditionPage], previous: Previous | None) -> dict[str, str]:
+def put_pages(writer: SiteWriter, pages: Iterable[EditionPage], previous: LastSite | None) -> dict[str, str]:
     """Put each edition page in the tree: linked from the live site when its inputs are the
     same as at the last build, else made (rendered) and written. Returns each page's inputs."""
     inputs = {}
@@ -121,7 +121,7 @@ def put_pages(writer: TreeWriter, pages: Iterable[EditionPage], previous: Previo
     return inputs
 
 
-class TreeWriter:
+class SiteWriter:
     """Brings a site folder from the files it holds (`had`) to a new set of files, writing
     only what differs. A file is never written into: it is unlinked and made anew, because
     the spare and live sites share the files they have in common."""
