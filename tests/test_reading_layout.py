@@ -324,12 +324,18 @@ def test_print_shows_every_note_whole_beside_its_block_even_with_one_left_open(b
     context.close()
 
 
-def test_print_closes_a_popover_left_open_on_a_phone(browser, editions):
-    context, page = open_page(browser, editions["demo"][0], PHONE)
-    toggle = page.locator("button.note-toggle").nth(3)
+def open_popover(page, index: int) -> str:
+    """Open the popover of the index-th marker on a narrow screen; returns the note's element id."""
+    toggle = page.locator("button.note-toggle").nth(index)
     note_id = toggle.get_attribute("popovertarget")
     toggle.click()
     assert page.locator(f"#{note_id}").is_visible()
+    return note_id
+
+
+def test_print_closes_a_popover_left_open_on_a_phone(browser, editions):
+    context, page = open_page(browser, editions["demo"][0], PHONE)
+    note_id = open_popover(page, 3)
     page.emulate_media(media="print")
     page.wait_for_function(f"!document.getElementById('{note_id}').matches(':popover-open')", timeout=2000)
     layout = measure(page)
@@ -407,9 +413,7 @@ def test_hiding_the_type_of_an_open_note_and_showing_it_again_leaves_it_closed(b
 
 def test_resizing_keeps_notes_apart_and_closes_a_phone_popover(browser, editions):
     context, page = open_page(browser, editions["dense"][0], PHONE)
-    toggle = page.locator("button.note-toggle").nth(4)
-    note_id = toggle.get_attribute("popovertarget")
-    toggle.click()
+    note_id = open_popover(page, 4)
     page.set_viewport_size(VIEWPORTS["1280"])
     page.wait_for_function(f"!document.getElementById('{note_id}').matches(':popover-open')", timeout=2000)
     opened = crowded_note(page)
