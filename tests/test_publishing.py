@@ -245,3 +245,28 @@ def test_long_lists_are_split_into_linked_pages(tmp_path, monkeypatch):
             target = resolve(site, "/repo/", page, link)
             if target is not None:
                 assert target[0].is_file(), f"{link} in {page.relative_to(site)} leads nowhere"
+
+
+def test_the_output_folder_is_checked_and_a_killed_builds_leftovers_are_removed(tmp_path):
+    """publishing on its own: a site folder replaced whole, never the project or a folder of other files."""
+    from glossator.config import SiteConfig
+    from glossator.diagnostics import UserError
+    from glossator.publishing import SiteManifest, check_output_folder, is_folder, remove_leftovers
+
+    config = SiteConfig(tmp_path, "T", "", "en", "/", "default", "", ())
+    for refused in (tmp_path, tmp_path / "content", tmp_path.parent):
+        with pytest.raises(UserError):
+            check_output_folder(config, refused)
+    (tmp_path / "notes-of-mine").mkdir()
+    (tmp_path / "notes-of-mine" / "todo.txt").write_text("x")
+    with pytest.raises(UserError):
+        check_output_folder(config, tmp_path / "notes-of-mine")
+    check_output_folder(config, tmp_path / "_site")  # not there yet: fine
+    site = tmp_path / "_site"
+    site.mkdir()
+    identity = SiteManifest.identity(site)
+    assert is_folder(site, identity) and not is_folder(tmp_path / "other", identity)
+    for leftover in ("_site.tmp-123", "_site.old-456"):
+        (tmp_path / leftover).mkdir()
+    remove_leftovers(site)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "notes-of-mine"]

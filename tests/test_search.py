@@ -80,3 +80,17 @@ def test_a_large_index_has_larger_shards_rather_than_more_of_them(monkeypatch):
     monkeypatch.setattr(search, "MAX_SHARDS", 8)
     assert len(search.plan_shards([(f"s{n}", "d", 16) for n in range(40)], "en")) == 7  # 640 records
     assert len(search.plan_shards([(f"s{n}", "d", 16) for n in range(400)], "en")) == 8
+
+
+def test_an_edit_changes_the_key_of_one_shard_only():
+    """Shards are planned from each article's slug, so an edited article re-indexes its shard alone."""
+    from glossator.search import BUNDLE, plan_shards
+
+    articles = [(f"article-{number}", f"digest-{number}", 2_500) for number in range(40)]
+    shards = plan_shards(articles, "en")
+    assert shards[0].bundle == BUNDLE and len(shards) > 1
+    assert sorted(position for shard in shards for position in shard.articles) == list(range(40))
+    edited = list(articles)
+    edited[7] = ("article-7", "digest-7-edited", 2_500)
+    changed = [old.bundle for old, new in zip(shards, plan_shards(edited, "en")) if old.key != new.key]
+    assert changed == [next(shard.bundle for shard in shards if 7 in shard.articles)]
