@@ -198,11 +198,12 @@ def _not_public(url: str) -> str:
     labels = host.split(".")
     if host == "localhost" or host.endswith(".localhost"):
         return "on this computer (localhost)"
-    try:
-        ipaddress.ip_address(host)
-        return "a bare IP address"
-    except ValueError:
-        pass
+    if host[:1].isdigit() or ":" in host:  # only these can be IP addresses; most hosts skip the parse
+        try:
+            ipaddress.ip_address(host)
+            return "a bare IP address"
+        except ValueError:
+            pass
     # Only a label left of the site's own name counts: dev.to is a public site.
     if NOT_PUBLIC_LABELS & set(labels[:-2]):
         return "on a staging, preview or development host"
