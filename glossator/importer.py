@@ -1,9 +1,10 @@
 """Import: turns a scraped news page (plain text or saved HTML) into `content/<slug>.md`.
 
-Plain text follows rules for pages of the CNN style: a title, a byline, a timestamp and story
-highlights at the top; paragraphs one to a line; photo galleries, video blocks, inline links to
-related stories and advertisements mixed into the story. The words of the story are never
-changed: clutter is dropped whole, and what the page prints twice is kept once.
+A page has a title, a byline, a timestamp and perhaps highlights at the top, then paragraphs
+one to a line, with its outlet's clutter mixed in: photo galleries, video blocks, links to
+related stories, advertisements. What is clutter is the business of the outlet's rule set
+(`outlets.py`), chosen by the page. The words of the story are never changed: clutter is
+dropped whole, and what the page prints twice is kept once.
 """
 
 from __future__ import annotations
@@ -21,26 +22,16 @@ import yaml
 from .config import SLUG
 from .diagnostics import Diagnostic, UserError
 from .files import write_atomically
+from .outlets import OutletRules, rules_for
 from .timestamps import looks_like_timestamp, parse_timestamp
 
-
-# Lines that belong to the page's furniture, never to the story (compared in lower case).
-FURNITURE = {
-    "skip to main content", "skip to navigation", "skip navigation", "advertisement",
-    "hide caption", "show caption", "<<", "<", ">", ">>", "story highlights", "just watched",
-    "must watch", "replay", "play video", "more videos", "next", "previous", "close",
-}
-VIDEO_MARKERS = {"just watched", "must watch", "replay", "play video"}
-GALLERY_LINK = re.compile(r"^(photos|photo gallery|gallery|video|videos)\s*:\s*\S", re.I)
-RELATED_PREFIX = re.compile(r"^(read|read more|related|watch|more|see|opinion|analysis|link)\s*:\s*\S", re.I)
 HIGHLIGHTS_HEADING = re.compile(r"^(story highlights|highlights|key points)$", re.I)
 BULLET = re.compile(r"^[•·▪◦*\-–]\s+")
 BYLINE = re.compile(r"^(?:by|from)\s+(?P<names>.+)$", re.I)
 DATELINE_OUTLET = re.compile(r"^(?:[A-Z][A-Za-z .,'-]*\s)?\((?P<outlet>[A-Z][A-Za-z&. ]{0,30})\)\s*(?:--|—|–)")
 COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)\s*(?P<text>.*)$", re.I)
 URL_LINE = re.compile(r"^(?:(?:source|url|link|original)\s*:\s*)?(?P<url>https?://\S+)$", re.I)
-COVERAGE_START = re.compile(r"^part of complete coverage on\b", re.I)
-DURATION = re.compile(r"\s+\d{1,2}:\d{2}$")
+DURATION = re.compile(r"\s+\d{1,2}:\d{2}$")  # a video's title ends with its length
 SENTENCE_END = re.compile(r"[.!?:;…]$")
 CLOSERS = "\"'”’»)]"
 # "<Topic>: <text>", the shape of a linked headline ("Flu season: Should you get the shot?") and of a
@@ -59,11 +50,7 @@ LEAD_IN_WORDS = {"said", "says", "say", "asked", "asks", "ask", "asking", "told"
                  "added", "adds", "wondered", "wonders", "replied", "replies", "answered", "tweeted",
                  "explained", "noted", "question", "questions", "answer", "reply"}
 
-# Who holds the copyright, for outlets whose legal name differs from the name in the byline.
-RIGHTS_HOLDERS = {"CNN": "Cable News Network"}
-
 HEADING_MAX_WORDS = 6
-VIDEO_SPAN = 4  # blocks a video block may spread over before its titled end
 PARAGRAPH_MIN_WORDS = 17
 
 
@@ -141,10 +128,11 @@ def _decode_text(raw: bytes, display: str) -> str:
 def parse_scraped_text(text: str, display: str = "<page>") -> ImportedArticle:
     """Read a scraped page: header fields first, then the story, then the trailing lists."""
     page_lines = [line.strip() for line in text.split("\n")]
-    lines, topics = _cut_coverage_list(page_lines)
-    header = _read_header(lines, display)
-    story = _read_story(lines[header.body_start:])
-    outlet = header.outlet or _dateline_outlet(story.paragraphs)
+    rules = _rules_of_page(page_lines)
+    lines, topics = _cut_coverage_list(page_lines, rules)
+    header = _read_header(lines, rules, display)
+    story = StoryReader(rules).read(lines[header.body_start:])
+    outlet = header.outlet or _dateline_outlet(header.stray_sentences + story.paragraphs)
     meta: dict[str, Any] = {"title": header.title}
     _put(meta, "authors", header.authors)
     _put(meta, "byline", header.byline)
@@ -153,14 +141,23 @@ def parse_scraped_text(text: str, display: str = "<page>") -> ImportedArticle:
         meta[header.timestamp.kind] = header.timestamp.iso
     _put(meta, "highlights", header.highlights)
     _put(meta, "source", header.source or story.source)
-    _put(meta, "rights", story.rights or _rights(outlet, header.timestamp.iso if header.timestamp else ""))
+    _put(meta, "rights", story.rights or _rights(outlet, header.timestamp.iso if header.timestamp else "", rules))
     _put(meta, "related", _unique(story.related))
     _put(meta, "topics", topics)
     missing = [(name, key) for name, key, value in (
         ("byline", "authors", header.authors), ("date", "updated", header.timestamp),
         ("outlet", "outlet", outlet)) if not value]
     moved = [(page_lines.index(line) + 1, line) for line in story.questions]
-    return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing, moved)
+    blocks = [escape_markdown(line) for line in header.stray_sentences] + story.blocks
+    return ImportedArticle(meta, "\n\n".join(blocks) + "\n", missing, moved)
+
+
+def _rules_of_page(lines: list[str]) -> OutletRules:
+    """The rules for this page's outlet, judged by the addresses, bylines and datelines it prints."""
+    sources = [match["url"] for line in lines if (match := URL_LINE.match(line))]
+    bylines = [_split_byline(line)[1] for line in lines[:80] if BYLINE.match(line) and len(line.split()) <= 16]
+    datelines = [match["outlet"].strip() for line in lines if (match := DATELINE_OUTLET.match(line))]
+    return rules_for(sources, bylines + datelines, lines)
 
 
 def _put(meta: dict[str, Any], key: str, value: Any) -> None:
@@ -168,11 +165,13 @@ def _put(meta: dict[str, Any], key: str, value: Any) -> None:
         meta[key] = value
 
 
-def _cut_coverage_list(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Drop the trailing 'Part of complete coverage on' list; keep its topic."""
+def _cut_coverage_list(lines: list[str], rules: OutletRules) -> tuple[list[str], list[str]]:
+    """Drop the trailing list of the story's coverage ('Part of complete coverage on'); keep its topic."""
+    if rules.coverage_start is None:
+        return lines, []
     for index, line in enumerate(lines):
-        if COVERAGE_START.match(line):
-            rest = line[len("part of complete coverage on"):].strip()
+        if match := rules.coverage_start.match(line):
+            rest = line[match.end():].strip()
             topic = rest or next((l for l in lines[index + 1:] if l), "")
             end = index
             while end > 0 and (not lines[end - 1] or lines[end - 1].lower() == "advertisement"):
@@ -191,9 +190,10 @@ class _Header:
     highlights: list[str]
     source: str
     body_start: int
+    stray_sentences: list[str]  # sentences among the header's lines, when the rules keep every sentence
 
 
-def _read_header(lines: list[str], display: str) -> _Header:
+def _read_header(lines: list[str], rules: OutletRules, display: str) -> _Header:
     top = range(min(len(lines), 80))
     byline_at = next((i for i in top if BYLINE.match(lines[i]) and len(lines[i].split()) <= 16), None)
     time_at = next((i for i in top if looks_like_timestamp(lines[i])), None)
@@ -204,7 +204,7 @@ def _read_header(lines: list[str], display: str) -> _Header:
                                     "a page starts with its title, then 'By ...', then an 'updated ...' "
                                     "timestamp; check that this is a saved article page")])
     title_at = next((i for i in range(min(markers) - 1, -1, -1)
-                     if lines[i] and not _is_furniture(lines[i]) and not URL_LINE.match(lines[i])), None)
+                     if lines[i] and not rules.is_furniture(lines[i]) and not URL_LINE.match(lines[i])), None)
     if title_at is None:
         raise UserError([Diagnostic(display, min(markers) + 1, 1, "no recognisable title",
                                     "the headline must stand on its own line above the byline")])
@@ -213,11 +213,19 @@ def _read_header(lines: list[str], display: str) -> _Header:
     names, outlet = _split_byline(byline)
     last = max([title_at, highlights_end] + markers)
     source = next((URL_LINE.match(l)["url"] for l in lines[:last] if URL_LINE.match(l)), "")
+    used = {title_at, *markers, *range(highlights_at or 0, highlights_end + 1)}
+    stray = [line for index, line in enumerate(lines[:last + 1])
+             if index not in used and _is_sentence(line) and not _is_metadata(line)] if rules.keeps_every_sentence else []
     return _Header(
         title=lines[title_at], byline=byline, authors=names, outlet=outlet,
         timestamp=parse_timestamp(lines[time_at]) if time_at is not None else None,
-        highlights=highlights, source=source, body_start=last + 1,
+        highlights=highlights, source=source, body_start=last + 1, stray_sentences=stray,
     )
+
+
+def _is_metadata(line: str) -> bool:
+    """A line that says where the page comes from rather than what happened."""
+    return bool(URL_LINE.match(line) or COPYRIGHT.match(line) or looks_like_timestamp(line))
 
 
 def _read_highlights(lines: list[str], start: int | None) -> tuple[list[str], int]:
@@ -252,10 +260,15 @@ def _split_byline(byline: str) -> tuple[list[str], str]:
     return names, outlet
 
 
+# How outlets' names end ("Example Times"), and people's names rarely do.
+OUTLET_ENDINGS = ("staff", "wire", "news", "press", "times", "post", "journal", "herald", "tribune", "gazette",
+                  "telegraph", "guardian", "observer", "chronicle", "magazine", "agency")
+
+
 def _looks_like_outlet(text: str) -> bool:
     words = text.split()
     return len(words) <= 4 and (any(w.isupper() and len(w) > 1 for w in words)
-                                or text.lower().endswith(("staff", "wire", "news", "press")))
+                                or text.lower().endswith(OUTLET_ENDINGS))
 
 
 def _dateline_outlet(paragraphs: list[str]) -> str:
@@ -266,17 +279,12 @@ def _dateline_outlet(paragraphs: list[str]) -> str:
     return ""
 
 
-def _rights(outlet: str, iso: str) -> str:
+def _rights(outlet: str, iso: str, rules: OutletRules) -> str:
     if not outlet:
         return ""
     year = iso[:4]
-    holder = RIGHTS_HOLDERS.get(outlet, outlet)
+    holder = rules.rights_holder if rules.rights_holder and outlet in rules.names else outlet
     return f"© {year} {holder}" if year else f"© {holder}"
-
-
-def _is_furniture(line: str) -> bool:
-    lowered = line.lower()
-    return lowered in FURNITURE or line.isdigit() and len(line) <= 3 or GALLERY_LINK.match(line) is not None
 
 
 @dataclass
@@ -289,62 +297,139 @@ class _Story:
     source: str = ""
 
 
-def _read_story(lines: list[str]) -> _Story:
-    """Sort each line of the story into paragraph, heading, caption, related link or clutter."""
-    story = _Story()
-    after_gallery_link = False
-    video_blocks_left = 0  # a video block may be spread over a few blank-separated blocks
-    lines = _drop_gallery_titles(_drop_teasers(lines))
-    question_links = _question_links(lines)
-    for start, block in _blocks(lines):
-        lowered = {line.lower() for line in block}
-        if lowered & VIDEO_MARKERS or (video_blocks_left and not _is_paragraph(block)):
-            story.related.extend(DURATION.sub("", l) for l in block
-                                 if l.lower() not in FURNITURE and not l.isdigit())
-            # It ends with the title that carries the video's duration ("Title 02:18").
-            ends = any(DURATION.search(l) for l in block)
-            video_blocks_left = 0 if ends else (VIDEO_SPAN if lowered & VIDEO_MARKERS else video_blocks_left - 1)
-            continue
-        video_blocks_left = 0
-        if _is_gallery(block):
-            after_gallery_link = _read_gallery(block, story)
-            continue
-        for offset, line in enumerate(block):
-            if start + offset in question_links and not after_gallery_link:
-                story.related.append(line)
-                story.questions.append(line)
+class StoryReader:
+    """Sorts each line of the story into paragraph, heading, caption, related link or clutter,
+    by one outlet's rules. It reads a block at a time and remembers where it is: in a list of
+    links after a gallery's "Photos:" link, or in a video block spread over several blocks."""
+
+    def __init__(self, rules: OutletRules):
+        self.rules = rules
+        self.story = _Story()
+        self.in_link_list = False
+        self.video_blocks_left = 0
+
+    def read(self, lines: list[str]) -> _Story:
+        if self.rules.teasers:
+            lines = _drop_teasers(lines)
+        lines = self._drop_gallery_titles(lines)
+        question_links = self._question_links(lines) if self.rules.question_links else set()
+        for start, block in _blocks(lines):
+            if self._read_video(block):
                 continue
-            after_gallery_link = _read_line(line, story, after_gallery_link)
-    return story
+            if self._is_gallery(block):
+                self._read_gallery(block)
+                continue
+            for offset, line in enumerate(block):
+                if start + offset in question_links and not self.in_link_list:
+                    self.story.related.append(line)
+                    self.story.questions.append(line)
+                else:
+                    self._read_line(line)
+        return self.story
 
+    def _read_video(self, block: list[str]) -> bool:
+        """Send a block of a video block's titles to related stories; False if it is none.
+        A video block opens with a marker ("JUST WATCHED") and may spread over a few blocks,
+        until the title that carries the video's length ("Title 02:18")."""
+        lowered = {line.lower() for line in block}
+        opens = bool(lowered & self.rules.video_markers)
+        if not opens and not (self.video_blocks_left and not _is_paragraph(block)):
+            self.video_blocks_left = 0
+            return False
+        self.story.related.extend(DURATION.sub("", line) for line in block
+                                  if line.lower() not in self.rules.furniture and not line.isdigit())
+        ends = any(DURATION.search(line) for line in block)
+        self.video_blocks_left = 0 if ends else (self.rules.video_span if opens else self.video_blocks_left - 1)
+        return True
 
-def _question_links(lines: list[str]) -> set[int]:
-    """Where a link to another story, written as a question, stands between the paragraphs.
+    def _drop_gallery_titles(self, lines: list[str]) -> list[str]:
+        """A gallery repeats its title in its 'Photos: <title>' link; the bare title line goes."""
+        titles = set()
+        for line in lines:
+            if self.rules.is_gallery_link(line):
+                link = _undoubled(line) or line
+                titles.add(link.split(":", 1)[1].strip())
+        return [line for line in lines if line not in titles]
 
-    "Flu season: Should you get the shot?" ends like a sentence, but it is a linked headline: a
-    short topic with a capital, a colon, then one question that starts with a capital, with no
-    quotation marks and no other sentence inside. A question of the story stays: a quoted one, one
-    that goes on from the paragraph before (which ends with a colon or a comma, or leaves a
-    quotation open), a lead-in ("Her answer: Why not?", "Ruiz asked: Who approved it?") and the
-    questions of an interview or a Q&A: "Q: ...?", a label that starts other lines of the story too
-    (a speaker's name; the outlet's link words such as "Opinion:" are no speakers), or a question
-    answered on the next line by another label ("Marsh: Always.").
-    """
-    labels = Counter(match["label"].lower() for line in lines if (match := LABELLED.match(line)))
-    found = set()
-    for index, line in enumerate(lines):
-        if not _looks_like_question_link(line):
-            continue
-        if labels[LABELLED.match(line)["label"].lower()] > 1 and not RELATED_PREFIX.match(line):
-            continue
-        before = next((l for l in reversed(lines[:index]) if l), "")
-        after = next((l for l in lines[index + 1:] if l), "")
-        if before.rstrip(CLOSERS).endswith((":", ",", ";", "--", "—", "–")) or _leaves_quotation_open(before):
-            continue
-        if _is_labelled_answer(after):
-            continue
-        found.add(index)
-    return found
+    def _is_gallery(self, block: list[str]) -> bool:
+        return any(self.rules.marks_gallery(line) or _undoubled(line) for line in block)
+
+    def _read_gallery(self, block: list[str]) -> None:
+        """Keep a gallery's caption once; drop its controls; its trailing links are related stories."""
+        self.in_link_list = False
+        for index, line in enumerate(block):
+            next_line = block[index + 1].lower() if index + 1 < len(block) else ""
+            caption = _undoubled(line)
+            if self.rules.is_gallery_link(line):
+                self.in_link_list = True
+            elif caption:
+                self.story.blocks.append(figure(caption))
+            elif self.rules.is_furniture(line):
+                continue
+            elif self.in_link_list:
+                self.story.related.append(line)
+            elif next_line in self.rules.caption_controls and not _ends_sentence(line):
+                continue  # the gallery's own title, when it has no "Photos:" link to repeat it
+            elif _ends_sentence(line):
+                self.story.blocks.append(figure(line))
+
+    def _read_line(self, line: str) -> None:
+        """Place one line of the story."""
+        story, words = self.story, len(line.split())
+        if self.rules.is_furniture(line) or looks_like_timestamp(line):
+            return
+        if COPYRIGHT.match(line) and words <= 20:
+            story.rights = line
+            return
+        if URL_LINE.match(line):
+            story.source = story.source or URL_LINE.match(line)["url"]
+            return
+        sentence = _ends_sentence(line)
+        if self.in_link_list and words < PARAGRAPH_MIN_WORDS and (not sentence or line.endswith("?")):
+            story.related.append(line)
+            return
+        self.in_link_list = False
+        if sentence or words >= PARAGRAPH_MIN_WORDS:
+            story.blocks.append(escape_markdown(line))
+            story.paragraphs.append(line)
+        elif self.rules.related_prefix.match(line) or words > HEADING_MAX_WORDS:
+            story.related.append(line)
+        else:
+            story.blocks.append("## " + escape_markdown(line, at_line_start=False))
+
+    def _question_links(self, lines: list[str]) -> set[int]:
+        """Where a link to another story, written as a question, stands between the paragraphs.
+
+        "Flu season: Should you get the shot?" ends like a sentence, but it is a linked headline: a
+        short topic with a capital, a colon, then one question that starts with a capital, with no
+        quotation marks and no other sentence inside. A question of the story stays: a quoted one, one
+        that goes on from the paragraph before (which ends with a colon or a comma, or leaves a
+        quotation open), a lead-in ("Her answer: Why not?", "Ruiz asked: Who approved it?") and the
+        questions of an interview or a Q&A: "Q: ...?", a label that starts other lines of the story too
+        (a speaker's name; the outlet's link words such as "Opinion:" are no speakers), or a question
+        answered on the next line by another label ("Marsh: Always.").
+        """
+        labels = Counter(match["label"].lower() for line in lines if (match := LABELLED.match(line)))
+        found = set()
+        for index, line in enumerate(lines):
+            if not _looks_like_question_link(line):
+                continue
+            if labels[LABELLED.match(line)["label"].lower()] > 1 and not self.rules.related_prefix.match(line):
+                continue
+            before = next((l for l in reversed(lines[:index]) if l), "")
+            after = next((l for l in lines[index + 1:] if l), "")
+            if before.rstrip(CLOSERS).endswith((":", ",", ";", "--", "—", "–")) or _leaves_quotation_open(before):
+                continue
+            if self._is_labelled_answer(after):
+                continue
+            found.add(index)
+        return found
+
+    def _is_labelled_answer(self, line: str) -> bool:
+        """A line of a Q&A: a speaker's label, then words that end like a sentence but ask nothing."""
+        match = LABELLED.match(line)
+        return bool(match) and not self.rules.related_prefix.match(line) and not self.rules.is_gallery_link(line) \
+            and _ends_sentence(line) and not line.rstrip(CLOSERS).endswith("?")
 
 
 def _looks_like_question_link(line: str) -> bool:
@@ -359,13 +444,6 @@ def _looks_like_question_link(line: str) -> bool:
         return False
     # One question: a full stop inside may only end an abbreviation ("Can U.S. repair ties?").
     return all(ABBREVIATION.match(token) for token in INNER_SENTENCE_END.findall(text))
-
-
-def _is_labelled_answer(line: str) -> bool:
-    """A line of a Q&A: a speaker's label, then words that end like a sentence but ask nothing."""
-    match = LABELLED.match(line)
-    return bool(match) and not RELATED_PREFIX.match(line) and not GALLERY_LINK.match(line) \
-        and _ends_sentence(line) and not line.rstrip(CLOSERS).endswith("?")
 
 
 def _leaves_quotation_open(line: str) -> bool:
@@ -386,18 +464,13 @@ def _drop_teasers(lines: list[str]) -> list[str]:
     return kept
 
 
-def _drop_gallery_titles(lines: list[str]) -> list[str]:
-    """A gallery repeats its title in its 'Photos: <title>' link; the bare title line goes."""
-    titles = set()
-    for line in lines:
-        if GALLERY_LINK.match(line):
-            link = _undoubled(line) or line
-            titles.add(link.split(":", 1)[1].strip())
-    return [line for line in lines if line not in titles]
-
-
 def _is_paragraph(block: list[str]) -> bool:
-    return any(_ends_sentence(line) or len(line.split()) >= PARAGRAPH_MIN_WORDS for line in block)
+    return any(_is_sentence(line) for line in block)
+
+
+def _is_sentence(line: str) -> bool:
+    """A line that reads as a sentence of the story: it ends like one, or it is long."""
+    return _ends_sentence(line) or len(line.split()) >= PARAGRAPH_MIN_WORDS
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -412,56 +485,6 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
             blocks.append((start, current))
             current = []
     return blocks
-
-
-def _is_gallery(block: list[str]) -> bool:
-    return any(_is_furniture(l) and l.lower() != "advertisement" or _undoubled(l) for l in block)
-
-
-def _read_gallery(block: list[str], story: _Story) -> bool:
-    """Keep a gallery's caption once; drop its controls; its trailing links are related stories."""
-    after_link = False
-    for index, line in enumerate(block):
-        next_line = block[index + 1].lower() if index + 1 < len(block) else ""
-        caption = _undoubled(line)
-        if GALLERY_LINK.match(line):
-            after_link = True
-        elif caption:
-            story.blocks.append(figure(caption))
-        elif _is_furniture(line):
-            continue
-        elif after_link:
-            story.related.append(line)
-        elif next_line in ("hide caption", "show caption") and not _ends_sentence(line):
-            continue  # the gallery's own title, when it has no "Photos:" link to repeat it
-        elif _ends_sentence(line):
-            story.blocks.append(figure(line))
-    return after_link
-
-
-def _read_line(line: str, story: _Story, after_gallery_link: bool) -> bool:
-    """Place one line of the story; returns whether a list of related links is still going on."""
-    words = len(line.split())
-    if _is_furniture(line) or looks_like_timestamp(line):
-        return after_gallery_link
-    if COPYRIGHT.match(line) and words <= 20:
-        story.rights = line
-        return after_gallery_link
-    if URL_LINE.match(line):
-        story.source = story.source or URL_LINE.match(line)["url"]
-        return after_gallery_link
-    sentence = _ends_sentence(line)
-    if after_gallery_link and words < PARAGRAPH_MIN_WORDS and (not sentence or line.endswith("?")):
-        story.related.append(line)
-        return True
-    if sentence or words >= PARAGRAPH_MIN_WORDS:
-        story.blocks.append(escape_markdown(line))
-        story.paragraphs.append(line)
-    elif RELATED_PREFIX.match(line) or words > HEADING_MAX_WORDS:
-        story.related.append(line)
-    else:
-        story.blocks.append("## " + escape_markdown(line, at_line_start=False))
-    return False
 
 
 def _ends_sentence(line: str) -> bool:
@@ -500,23 +523,31 @@ def parse_html(raw: bytes, display: str = "<page>") -> ImportedArticle:
         raise UserError([Diagnostic(display, 1, 1, "no recognisable title in the HTML page",
                                     "the page needs a <title> or an <h1> headline")])
     lines = [l.strip() for l in data["text"].split("\n")]
-    story = _read_story([l for l in lines if l != title and not BYLINE.match(l)])
+    sitename = (data.get("sitename") or "").strip()
+    datelines = [match["outlet"].strip() for line in lines if (match := DATELINE_OUTLET.match(line))]
+    rules = rules_for([data.get("url") or ""], [sitename, *datelines], lines)
+    story = StoryReader(rules).read([l for l in lines if l != title and not _is_byline(l, rules)])
     kind, moment = _html_timestamp(raw)
     authors = [a.strip() for a in re.split(r";|,|\s+and\s+", data.get("author") or "") if a.strip()]
-    outlet = (data.get("sitename") or "").strip() or _dateline_outlet(story.paragraphs)
+    outlet = sitename or _dateline_outlet(story.paragraphs)
     meta: dict[str, Any] = {"title": title}
     _put(meta, "authors", authors)
     _put(meta, "outlet", outlet)
     if moment or data.get("date"):
         meta[kind if moment else "updated"] = moment or data["date"]
     _put(meta, "source", data.get("url") or story.source)
-    _put(meta, "rights", story.rights or _rights(outlet, moment or data.get("date") or ""))
+    _put(meta, "rights", story.rights or _rights(outlet, moment or data.get("date") or "", rules))
     _put(meta, "related", _unique(story.related))
     missing = [(name, key) for name, key in (("byline", "authors"), ("outlet", "outlet")) if key not in meta]
     if "updated" not in meta and "published" not in meta:
         missing.append(("date", "updated"))
     # Lines of the extracted text, not of the HTML file: the warnings point at the page's top.
     return ImportedArticle(meta, "\n\n".join(story.blocks) + "\n", missing, [(1, line) for line in story.questions])
+
+
+def _is_byline(line: str, rules: OutletRules) -> bool:
+    """'By ...' or 'From ...' above the text; one that reads as a sentence stays, by the general rules."""
+    return bool(BYLINE.match(line)) and not (rules.keeps_every_sentence and _is_sentence(line))
 
 
 # Standard metadata (Open Graph, schema.org) that carries a full time with its offset.

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO, run_cli
 from glossator.articles import load_article
 from glossator.diagnostics import Report
-from glossator.importer import parse_scraped_text
+from glossator.importer import escape_markdown, parse_scraped_text
 
 PAGES = FIXTURES / "pages"
 CLUTTER = ["Skip to main content", "HIDE CAPTION", "Photos:", "ADVERTISEMENT", "Part of complete coverage",
@@ -318,3 +320,58 @@ def test_a_question_of_the_story_stays_a_paragraph(line):
     assert "related" not in article.meta
     assert paragraph_texts(article.body) == ["(CNN) -- The first paragraph of the story.", line,
                                         "The last paragraph of the story."]
+
+
+OTHER_OUTLET_TOP = ("Home | World | Sport\nSkip to main content\n\nCouncil approves the new bridge\n\n"
+                    "By Hana Sato, Example Times\nUpdated 10:15 AM EDT, Tue May 7, 2024\n\n")
+WORDS = st.sampled_from(["council", "Bridge", "said", "the", "river", "U.S.", "votes", "“quoted”", "on", "Monday",
+                         "by", "from", "Photos:", "Read:", "Opinion:", "JUST", "12", "&", "*", "<b>"])
+SENTENCE = st.builds(lambda words, end: " ".join(words) + end, st.lists(WORDS, min_size=1, max_size=12),
+                     st.sampled_from([".", "?", "!", ":", "…", '."']))
+LINE_OF_ANOTHER_OUTLET = st.one_of(
+    SENTENCE,
+    st.sampled_from(["Flu season: Should you get the shot?", "Opinion: Is a vaccine mandate fair?",
+                     "From the start, officials said the bridge would open in May.",
+                     "By the end of the day, the vote was over.", "Photos: The flood in pictures.",
+                     "Read more: The council's last vote.", "Next", "ADVERTISEMENT", "3", "Traffic plans",
+                     "Updated 11:30 AM EDT, Tue May 7, 2024", "Part of complete coverage on"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(LINE_OF_ANOTHER_OUTLET, min_size=1, max_size=3), min_size=1, max_size=12))
+def test_a_page_of_another_outlet_keeps_every_sentence_in_order(blocks):
+    page = OTHER_OUTLET_TOP + "\n\n".join("\n".join(block) for block in blocks) + "\n"
+    article = parse_scraped_text(page)
+    sentences = [line for block in blocks for line in block if line.endswith(tuple(".?!:…\""))]
+    position = 0
+    for sentence in sentences:
+        found = article.body.find(escape_markdown(sentence, at_line_start=False), position)
+        assert found >= 0, (sentence, article.body)
+        position = found + 1
+    assert not set(sentences) & set(article.meta.get("related", []))
+
+
+def test_the_outlets_rules_are_for_its_pages_only():
+    story = ("The council met on Monday.\n\nFlu season: Should you get the shot?\n\n"
+             "updated 11:30 AM EDT, Tue May 7, 2024\nA second paragraph follows the time.\n\n"
+             "The vote was close.\n\nPart of complete coverage on\nBridges\n")
+    other = parse_scraped_text(OTHER_OUTLET_TOP + story)
+    assert paragraph_texts(other.body) == ["The council met on Monday.", "Flu season: Should you get the shot?",
+                                           "A second paragraph follows the time.", "The vote was close."]
+    assert "topics" not in other.meta and other.meta["rights"] == "© 2024 Example Times"
+    outlets_own = parse_scraped_text(OTHER_OUTLET_TOP.replace("Example Times", "CNN") + story)
+    assert paragraph_texts(outlets_own.body) == ["The council met on Monday.", "The vote was close."]
+    assert outlets_own.meta["related"] == ["Flu season: Should you get the shot?"]
+    assert outlets_own.meta["topics"] == ["Bridges"] and outlets_own.meta["rights"] == "© 2024 Cable News Network"
+
+
+def test_sentences_above_or_inside_the_header_of_another_outlet_stay():
+    page = ("The newsletter everyone reads.\n\nCouncil approves the new bridge\n\nBy Hana Sato, Example Times\n"
+            "The vote came after a long night of debate in the council chamber, with residents watching.\n"
+            "Updated 10:15 AM EDT, Tue May 7, 2024\n\nThe bridge opens in May.\n")
+    article = parse_scraped_text(page)
+    assert article.meta["title"] == "Council approves the new bridge"
+    assert paragraph_texts(article.body) == [
+        "The newsletter everyone reads.",
+        "The vote came after a long night of debate in the council chamber, with residents watching.",
+        "The bridge opens in May."]
