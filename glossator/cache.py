@@ -151,10 +151,11 @@ class ResultCache:
         self.writable = writable
         self.files = FileStore(self.folder / "files")
 
-    def digests(self) -> FileDigests:
-        """The remembered digests of source files, for planning a build (then let go: for a
-        large edition they are the largest thing the build holds)."""
-        return FileDigests(self.folder, enabled=self.reuse)
+    def digests(self, remembered: bool = True) -> FileDigests:
+        """The digests of source files, for planning a build (then let go: for a large
+        edition they are the largest thing the build holds): the remembered ones, or none
+        (`remembered=False`), for hashing a few files quicker than loading them all."""
+        return FileDigests(self.folder, enabled=self.reuse and remembered)
 
     def get(self, key: str) -> ArticleResult | None:
         if not self.reuse:

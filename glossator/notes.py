@@ -79,6 +79,12 @@ def note_files(config: SiteConfig, article_slugs: list[str], report: Report) -> 
     return found
 
 
+def article_note_files(config: SiteConfig, slug: str) -> tuple[list[str], list[str]]:
+    """One article's note files, and the .md files in folders below its own (misplaced)."""
+    folder = config.annotations_dir / slug
+    return _scan_article_folder(str(folder)) if folder.is_dir() else ([], [])
+
+
 def _scan_article_folder(folder: str) -> tuple[list[str], list[str]]:
     """(notes directly in the folder, .md files in folders below it), sorted."""
     notes, deeper = [], []

@@ -1,9 +1,12 @@
-"""The build, stage by stage: configuration, articles, notes, anchors, pages, output.
+"""The build, stage by stage: configuration, plan, articles with their notes and anchors, pages,
+edition pages, search index, output.
 
-`build` and `check` treat each article as one job (load it and its notes, anchor them, render
-its page, its share of the edition-wide pages and its search records), taken from the cache
-when nothing it depends on changed and spread over all cores otherwise. `load_site` loads
-everything into memory at once, for the live preview and the tools that edit notes."""
+`check`, `build` and the live preview (`serving.Preview`) share the stages up to `render_site`
+and differ in their ends: `check` reports, `build` publishes to a folder, the preview keeps the
+rendered site in memory and updates the folder it serves. Each article is one job (load it and
+its notes, anchor them, render its page, its share of the edition-wide pages and its search
+records), taken from the cache when nothing it depends on changed and spread over all cores
+otherwise. `load_site` loads everything into memory at once, for the tools that edit notes."""
 
 from __future__ import annotations
 
@@ -13,14 +16,16 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from jinja2 import Environment
+
 from . import worker_count
 from .anchoring import AnnotatedArticle, anchor_article
 from .articles import article_paths, load_article, load_articles
 from .cache import ArticleResult, BuildMemory, ResultCache, article_key, edition_key
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
-from .edition import edition_parts, render_edition, spool_parts
-from .notes import Note, load_notes, load_notes_of, note_files
+from .edition import EditionPage, edition_parts, render_edition, spool_parts
+from .notes import Note, article_note_files, load_notes, load_notes_of, note_files
 from .pages import article_files, article_search_records, make_environment, render_view
 from .publishing import LastSite, Published, check_output_folder, publish, remove_leftovers, static_files
 from .rendering import article_text
@@ -85,27 +90,12 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
             return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes, None,
                          up_to_date=True)
         reused, previous, spool = memory.resume()
-        report, results = render_articles(config, cache, plan, spool, reused, progress=progress, jobs=jobs)
-        stop_on_problems(report, strict)
+        site = render_site(config, cache, plan, spool, reused, strict, progress=progress, jobs=jobs)
         memory.forget()  # before the output folder or its spare is touched
-        published = publish_site(config, edition_environment(config, plan), output, results, cache, spool,
-                                 plan.edition, previous, jobs)
-        memory.remember(results, published, report, spool)
+        published = publish_site(site, output, cache, previous, jobs)
+        memory.remember(site.results, published, site.report, spool)
         spool.close()
-    return Built(report, published.pages, plan.notes, published.search_seconds)
-
-
-def publish_site(config: SiteConfig, env, output: Path, results: list[ArticleResult], cache: ResultCache,
-                 spool: Spool, edition: str, previous: LastSite | None, jobs: int | None = None) -> Published:
-    """Write the articles' files, the edition-wide pages and the search index (its records
-    read back from the cache), from what `previous` published where it can."""
-    results = sorted((r for r in results if r.outline), key=lambda r: (r.outline.date, r.slug), reverse=True)
-    shards = plan_shards([(r.slug, r.records_digest, r.record_count) for r in results], config.language)
-    stored = [file for result in results for file in result.files]
-    pages = render_edition(env, config, [result.outline for result in results], spool,
-                           [shard.bundle for shard in shards], edition)
-    return publish(config, output, cache.files, stored, pages, shards,
-                   lambda position: cache.records(results[position].key), previous, cache.spare_path(output), jobs)
+    return Built(site.report, published.pages, plan.notes, published.search_seconds)
 
 
 def check(root: Path, strict: bool = False, jobs: int | None = None) -> tuple[int, int, Report]:
@@ -113,20 +103,53 @@ def check(root: Path, strict: bool = False, jobs: int | None = None) -> tuple[in
     only read). Returns the numbers of articles and of anchored notes, and the report."""
     config = load_config(root)
     cache = ResultCache(root, writable=False)
-    spool = Spool()
     plan = plan_articles(config, cache, jobs=jobs)
-    report, results = render_articles(config, cache, plan, spool, {}, jobs=jobs)
-    stop_on_problems(report, strict)
-    outlines = [result.outline for result in results]
-    for page in render_edition(edition_environment(config, plan), config, outlines, spool, [BUNDLE], plan.edition):
+    site = render_site(config, cache, plan, Spool(), {}, strict, jobs=jobs)
+    for page in site.edition_pages([BUNDLE]):
         page.make()  # rendered for the templates' errors, not written
-    return len(outlines), sum(len(outline.notes) for outline in outlines), report
+    outlines = [result.outline for result in site.results]
+    return len(outlines), sum(len(outline.notes) for outline in outlines), site.report
 
 
-def stop_on_problems(report: Report, strict: bool) -> None:
-    """Raise with every diagnostic when there are errors (or warnings, in strict mode)."""
-    if report.errors or (strict and report.warnings):
-        raise UserError(report.sorted())
+@dataclass(frozen=True)
+class RenderedSite:
+    """Every article rendered (in file-name order, their shares of the edition pages in the
+    spool) with the problems found, none of them an error: where `check`, `build` and the
+    preview part ways."""
+
+    config: SiteConfig
+    plan: Plan
+    report: Report
+    results: list[ArticleResult]
+    spool: Spool
+    env: Environment  # the templates, compiled once for the articles and the edition pages
+
+    def edition_pages(self, search_bundles: list[str]) -> Iterator[EditionPage]:
+        outlines = [result.outline for result in self.results if result.outline]
+        return render_edition(self.env, self.config, outlines, self.spool, search_bundles, self.plan.edition)
+
+
+def render_site(config: SiteConfig, cache: ResultCache, plan: Plan, spool: Spool, reused: dict[str, ArticleResult],
+                strict: bool = False, live_reload: str = "", progress: Progress | None = None,
+                jobs: int | None = None) -> RenderedSite:
+    """Render every article (see `render_articles`); raise UserError on any error (or warning,
+    when `strict`)."""
+    report, results = render_articles(config, cache, plan, spool, reused, live_reload, progress, jobs)
+    stop_on_problems(report, strict)
+    env = _worker_setup(str(config.root), config.base_url, live_reload, plan.edition)[1]
+    return RenderedSite(config, plan, report, results, spool, env)
+
+
+def publish_site(site: RenderedSite, output: Path, cache: ResultCache, previous: LastSite | None,
+                 jobs: int | None = None) -> Published:
+    """Write the articles' files, the edition-wide pages and the search index (its records
+    read back from the cache) to `output`, from what `previous` published where it can."""
+    results = sorted((r for r in site.results if r.outline), key=lambda r: (r.outline.date, r.slug), reverse=True)
+    shards = plan_shards([(r.slug, r.records_digest, r.record_count) for r in results], site.config.language)
+    stored = [file for result in results for file in result.files]
+    return publish(site.config, output, cache.files, stored, site.edition_pages([shard.bundle for shard in shards]),
+                   shards, lambda position: cache.records(results[position].key), previous, cache.spare_path(output),
+                   jobs)
 
 
 @dataclass(frozen=True)
@@ -136,10 +159,14 @@ class Plan:
 
     slugs: list[str]
     keys: list[str]
-    edition: str
+    note_counts: list[int]  # each article's note files, anchored or not
+    edition: str  # the hash of site.yaml, the templates and the build's options
     static: str  # a hash of the theme's static files, which no article depends on
-    notes: int  # note files, anchored or not
     report: Report
+
+    @property
+    def notes(self) -> int:
+        return sum(self.note_counts)
 
     def stamp(self, *options: object) -> str:
         """One hash of the whole edition as a build would see it, with the build's options."""
@@ -147,6 +174,21 @@ class Plan:
         for slug, key in zip(self.slugs, self.keys):
             digest.update(f"{slug} {key}\n".encode())
         return digest.hexdigest()
+
+    def replanned(self, config: SiteConfig, cache: ResultCache, slugs: set[str]) -> Plan | None:
+        """This plan after edits to these articles' files and notes only: their keys hashed
+        from the files as they now are, every other kept. None when the edits need a whole
+        plan: an article is new or gone, or a note file sits deeper than its article's folder."""
+        keys, note_counts = list(self.keys), list(self.note_counts)
+        digests = cache.digests(remembered=False)
+        for slug in slugs:
+            article = config.content_dir / f"{slug}.md"
+            notes, misplaced = article_note_files(config, slug)
+            if slug not in self.slugs or not article.is_file() or misplaced:
+                return None
+            index = self.slugs.index(slug)
+            keys[index], note_counts[index] = article_key(self.edition, article, notes, digests), len(notes)
+        return replace(self, keys=keys, note_counts=note_counts)
 
 
 def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "", jobs: int | None = None) -> Plan:
@@ -161,7 +203,7 @@ def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "",
                                     for relative, path in static_files(config)).encode()).hexdigest()
     if cache.writable:
         digests.save()
-    return Plan([path.stem for path in paths], keys, edition, static, sum(map(len, notes.values())), report)
+    return Plan([path.stem for path in paths], keys, [len(notes[path.stem]) for path in paths], edition, static, report)
 
 
 Progress = Callable[[int, int], None]  # (articles done, articles in all)
@@ -191,6 +233,12 @@ def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: S
     for result in results:
         report.extend(result.diagnostics)
     return report, results
+
+
+def stop_on_problems(report: Report, strict: bool) -> None:
+    """Raise with every diagnostic when there are errors (or warnings, in strict mode)."""
+    if report.errors or (strict and report.warnings):
+        raise UserError(report.sorted())
 
 
 def spooled(result: ArticleResult, spool: Spool) -> ArticleResult:
@@ -225,24 +273,17 @@ def _worker_setup(root: str, base_url: str | None, live_reload: str, edition: st
     return config, make_environment(config, live_reload)
 
 
-def edition_environment(config: SiteConfig, plan: Plan, live_reload: str = ""):
-    """The templates for the edition pages: the same environment as the articles' when they
-    were rendered in this process, so that a template both use is compiled once."""
-    return _worker_setup(str(config.root), config.base_url, live_reload, plan.edition)[1]
-
-
 @dataclass(frozen=True)
 class ArticleJob:
-    """One article to render, as a worker process receives it. `check` stores nothing; the
-    preview stores the files it serves (`store_files`); a build gives a `key`, under which
-    the result is stored with its files, for the next build."""
+    """One article to render, as a worker process receives it. With a `key` (a build, the
+    preview) its files and result are stored in the cache under it; without (`check`),
+    nothing is stored."""
 
     root: str
     base_url: str | None
     slug: str
     edition: str  # the hash of site.yaml and the templates, for the worker's setup
     live_reload: str = ""
-    store_files: bool = False
     key: str = ""
 
 
@@ -259,7 +300,7 @@ def render_article(job: ArticleJob) -> ArticleResult:
         item, problems = anchor_article(article, notes, article_text(article))
         report.extend(problems)
         view = render_view(env, config, item)
-        cache = ResultCache(Path(job.root), writable=job.store_files or bool(job.key))
+        cache = ResultCache(Path(job.root), writable=bool(job.key))
         stored = [(path, cache.files.put(text) if cache.writable else "")
                   for path, text in article_files(env, config, view)]
         records = article_search_records(config, view)

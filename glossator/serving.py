@@ -1,27 +1,24 @@
-"""Serving: a live preview. It rebuilds what a change touches (a note or an article: that
-article's page and the edition-wide pages; a template or site.yaml: everything), reloads the
-browser, and survives every mistake: problems are printed and shown at the top of every page."""
+"""Serving: a live preview. Each change goes through the build's stages (`pipeline`), reusing
+every article whose sources did not change; the rendered site is kept in memory and only the
+files that changed are written to the folder being served. The browser reloads; every mistake
+is survived: problems are printed and shown at the top of every page."""
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import html
-import os
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
-
-from .cache import ArticleResult, ResultCache
+from .cache import ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
-from .edition import render_edition
-from .files import FileStore
-from .pipeline import (ArticleJob, edition_environment, plan_articles, publish_site, render_article,
-                       render_articles, spooled, stop_on_problems)
-from .publishing import remove_leftovers
+from .files import write_atomically
+from .pipeline import Plan, RenderedSite, plan_articles, publish_site, render_site
+from .publishing import remove_leftovers, static_files
 from .search import bundles_in
 from .spool import Spool
 
@@ -36,29 +33,29 @@ class Preview:
         self.root = root
         self.output = output
         self.live_reload = live_reload  # the reload script's address, linked from every page
-        self.results: dict[str, ArticleResult] = {}
-        self.general: list[Diagnostic] = []  # problems that belong to no single article
-        self.config: SiteConfig | None = None
-        self.env = None  # templates stay compiled between rebuilds
-        self.edition = ""
-        self.showing_errors = False
-        self.sources: dict[str, int] = {}
         self.cache = ResultCache(root)
-        self.spool: Spool | None = None  # the edition pages' fragments, made anew by each full build
+        self.site: RenderedSite | None = None  # the last rebuild without errors
+        self.files: dict[str, str] = {}  # what the served folder holds (search index apart): path -> digest
         self.inputs: dict[str, str] = {}  # each edition page's inputs, as last written
+        self.showing_errors = False
 
-    def rebuild(self, paths: list[str] | None = None) -> list[Diagnostic]:
-        """Rebuild after whatever changed since the last call (the watcher may name the changed
-        `paths`, which saves scanning every source); never raises for user errors. Returns the
-        diagnostics of the edition as it now stands."""
-        changed = self._changed_sources() if paths is None else self._note_changes(paths)
+    def rebuild(self, changed: list[str] | None = None) -> list[Diagnostic]:
+        """Rebuild after a change (the watcher may name the `changed` paths, which saves
+        planning the whole edition); never raises for user errors. Returns the diagnostics
+        of the edition as it now stands."""
         try:
-            if self.config is None or self.showing_errors or _touches_everything(changed):
-                self._build_everything()
-            elif changed:
-                self._build_articles(_touched_articles(changed))
-            self.showing_errors = False
-            return sorted(self._diagnostics(), key=lambda d: d.sort_key)
+            config, plan = self._plan(changed)
+            last = None if self.showing_errors else self.site
+            whole = last is None or (last.plan.edition, last.plan.slugs) != (plan.edition, plan.slugs)
+            spool, reused = (Spool(), {}) if whole else (last.spool, {r.slug: r for r in last.results})
+            site = render_site(config, self.cache, plan, spool, reused, live_reload=self.live_reload)
+            self.cache.forget_build(self.output)  # `build` must not take the preview's pages for its own
+            if whole:
+                self._publish(site)
+            else:
+                self._update(site)
+            self.site, self.showing_errors = site, False
+            return site.report.sorted()
         except UserError as error:
             self.showing_errors = True
             show_errors(self.output, error.diagnostics)
@@ -70,109 +67,69 @@ class Preview:
         except UserError:
             return "/"
 
-    def _diagnostics(self) -> list[Diagnostic]:
-        return self.general + [d for result in self.results.values() for d in result.diagnostics]
-
-    def _changed_sources(self) -> set[str]:
-        """Source files added, changed or removed since the last call (by modification time)."""
-        current = {}
-        for name in WATCHED:
-            top = self.root / name
-            paths = [top] if top.is_file() else (p for p in top.rglob("*") if p.is_file())
-            for path in paths:
-                current[path.relative_to(self.root).as_posix()] = path.stat().st_mtime_ns
-        changed = {p for p in current.keys() | self.sources.keys() if current.get(p) != self.sources.get(p)}
-        self.sources = current
-        return changed
-
-    def _note_changes(self, paths: list[str]) -> set[str]:
-        changed = set()
-        for path in map(Path, paths):
-            relative = path.resolve().relative_to(self.root.resolve()).as_posix()
-            self.sources[relative] = path.stat().st_mtime_ns if path.exists() else 0
-            changed.add(relative)
-        return changed
-
-    def _build_everything(self) -> None:
+    def _plan(self, changed: list[str] | None) -> tuple[SiteConfig, Plan]:
+        """The plan of the edition as it now is: the last one with the keys of the articles
+        the watcher names as changed hashed again, when it names only articles and notes."""
+        slugs = self._articles_of(changed)
+        if self.site and not self.showing_errors and slugs is not None:
+            plan = self.site.plan.replanned(self.site.config, self.cache, slugs)
+            if plan:
+                return self.site.config, plan
         config = load_config(self.root, self.base_path())
-        plan = plan_articles(config, self.cache, live_reload=self.live_reload)
-        self.spool = Spool()
-        report, results = render_articles(config, self.cache, plan, self.spool, {}, live_reload=self.live_reload)
-        stop_on_problems(report, strict=False)
-        self.env = edition_environment(config, plan, self.live_reload)
+        return config, plan_articles(config, self.cache, live_reload=self.live_reload)
+
+    def _articles_of(self, changed: list[str] | None) -> set[str] | None:
+        """The slugs of the articles these changed paths belong to; None when one belongs to
+        no article (a template, site.yaml, a static file) or the paths are not known."""
+        if changed is None:
+            return None
+        slugs, root = set(), self.root.resolve()
+        for path in map(Path, changed):
+            parts = path.resolve().relative_to(root).parts if path.resolve().is_relative_to(root) else ()
+            if len(parts) == 2 and parts[0] == "content" and parts[1].endswith(".md"):
+                slugs.add(parts[1].removesuffix(".md"))
+            elif len(parts) == 3 and parts[0] == "annotations":
+                slugs.add(parts[1])
+            else:
+                return None
+        return slugs
+
+    def _publish(self, site: RenderedSite) -> None:
+        """Publish the whole site, search index included, as `build` does."""
         remove_leftovers(self.output)
-        self.cache.forget_build(self.output)  # `build` must not take the preview's pages for its own
-        self.inputs = publish_site(config, self.env, self.output, results, self.cache, self.spool, plan.edition,
-                                   None).inputs
-        article_problems = {id(d) for result in results for d in result.diagnostics}
-        self.general = [d for d in report.diagnostics if id(d) not in article_problems]
-        self.results = {result.slug: result for result in results}
-        self.config = config
-        self.edition = plan.edition
+        published = publish_site(site, self.output, self.cache, None)
+        self.files, self.inputs = dict(published.site.files), published.inputs
 
-    def _build_articles(self, slugs: set[str]) -> None:
-        """Render these articles again, then the edition-wide pages from every article's kept
-        share; the search index waits for the next full build."""
-        config = self.config
-        if any(slug not in self.results or not (config.content_dir / f"{slug}.md").exists() for slug in slugs):
-            self._build_everything()  # an article was added or removed
-            return
-        for slug in slugs:
-            job = ArticleJob(str(self.root), config.base_url, slug, self.edition, self.live_reload, store_files=True)
-            self.results[slug] = spooled(render_article(job), self.spool)
-        problems = self._diagnostics()
-        if any(d.severity == "error" for d in problems):
-            raise UserError(sorted(problems, key=lambda d: d.sort_key))
-        self.cache.forget_build(self.output)
-        for slug in slugs:
-            place_in_site(self.output, self.results[slug].files, self.cache.files)
-        pages = list(render_edition(self.env, config, [r.outline for r in self.results.values() if r.outline],
-                                    self.spool, bundles_in(self.output), self.edition))
-        write_in_place(self.output, [(page.path, page.make()) for page in pages
-                                     if self.inputs.get(page.path) != page.inputs])
-        self.inputs.update((page.path, page.inputs) for page in pages)
+    def _update(self, site: RenderedSite) -> None:
+        """Write the files that changed since the last rebuild, each one whole (the server
+        never sends half a file), and delete those the site no longer has. The search index
+        waits for the next whole rebuild."""
+        files: dict[str, str] = {}
+        for result in site.results:
+            for relative, digest in result.files:
+                files[relative] = digest
+                if self.files.get(relative) != digest:
+                    write_atomically(self.output / relative, [self.cache.files.path(digest).read_bytes()])
+        for page in site.edition_pages(bundles_in(self.output)):
+            if self.inputs.get(page.path) == page.inputs and page.path in self.files:
+                files[page.path] = self.files[page.path]
+                continue
+            data = page.make().encode("utf-8")
+            files[page.path] = self._write(page.path, data)
+            self.inputs[page.path] = page.inputs
+        for relative, source in static_files(site.config):
+            files[relative] = self._write(relative, source.read_bytes())
+        for relative in self.files.keys() - files.keys():
+            (self.output / relative).unlink(missing_ok=True)
+            self.inputs.pop(relative, None)
+        self.files = files
 
-
-def _slug_of(path: str) -> str:
-    parts = path.split("/")
-    if parts[0] == "content" and len(parts) == 2:
-        return parts[1].removesuffix(".md")
-    if parts[0] == "annotations" and len(parts) == 3:
-        return parts[1]
-    return ""
-
-
-def _touches_everything(changed: set[str]) -> bool:
-    return any(_slug_of(path) == "" for path in changed)
-
-
-def _touched_articles(changed: set[str]) -> set[str]:
-    return {_slug_of(path) for path in changed}
-
-
-def place_in_site(output: Path, stored: list[tuple[str, str]], store: FileStore) -> None:
-    """Link changed article files from the file store into the preview's site."""
-    for relative, digest in stored:
-        target = output / relative
-        if not (target.is_file() and os.path.samefile(target, store.path(digest))):
-            _replace(target, lambda temporary: store.place(digest, temporary))
-
-
-def write_in_place(output: Path, files: Iterable[tuple[str, str]]) -> None:
-    """Write changed files into the preview's site."""
-    for relative, text in files:
-        target = output / relative
-        if not (target.is_file() and target.read_text(encoding="utf-8") == text):
-            _replace(target, lambda temporary: temporary.write_text(text, encoding="utf-8", newline="\n"))
-
-
-def _replace(target: Path, write: Callable[[Path], object]) -> None:
-    """Write a file through a temporary name and a rename, so the server never sends half of it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.unlink(missing_ok=True)
-    write(temporary)
-    os.replace(temporary, target)
+    def _write(self, relative: str, data: bytes) -> str:
+        """Write the file if its text changed; returns its digest."""
+        digest = hashlib.sha256(data).hexdigest()
+        if self.files.get(relative) != digest:
+            write_atomically(self.output / relative, [data])
+        return digest
 
 
 def show_errors(output: Path, diagnostics: list[Diagnostic]) -> None:

@@ -172,3 +172,24 @@ def test_hostile_saves_never_stop_the_server_and_are_shown_as_text(server):
     site.write_text(good_site, encoding="utf-8")
     assert wait_for(lambda: "themes/default/templates/article.html:1:" in fetch(page), 3.0)
     assert process.poll() is None, "the server is still running"
+
+
+def test_changes_the_watcher_names_are_rebuilt_and_anything_else_rebuilds_everything(edition):
+    preview = Preview(edition, edition / "_site")
+    assert [d for d in preview.rebuild() if d.severity == "error"] == []
+    site = edition / "_site"
+    note = edition / NOTE
+    note.write_text(note.read_text().replace("The survey listed", "The survey now lists"), encoding="utf-8")
+    assert preview.rebuild([str(note)]) == []
+    assert "The survey now lists" in (site / "harbour-pier/index.html").read_text()
+    second = edition / "content" / "second-story.md"
+    second.write_text((edition / "content" / "harbour-pier.md").read_text(), encoding="utf-8")
+    assert preview.rebuild([str(second)]) == []  # a new article: the whole edition is planned again
+    assert (site / "second-story/index.html").is_file() and "second-story" in (site / "index.html").read_text()
+    second.unlink()
+    assert preview.rebuild([str(second)]) == []
+    assert not (site / "second-story").exists() and "second-story" not in (site / "index.html").read_text()
+    style = edition / "themes/default/static/style.css"
+    style.write_text(style.read_text() + "\n/* edited */\n", encoding="utf-8")
+    assert preview.rebuild([str(style)]) == []
+    assert (site / "static/style.css").read_text().endswith("/* edited */\n")
