@@ -106,9 +106,9 @@ class _Match:
 class Anchorer:
     """Resolves notes against one article's text."""
 
-    def __init__(self, text: ArticleText, article_display: str):
+    def __init__(self, text: ArticleText, article_shown_path: str):
         self.text = text
-        self.display = article_display
+        self.shown_path = article_shown_path
         self.blocks = text.blocks
         self.norms = [normalize(block.text) for block in self.blocks]
 
@@ -181,7 +181,7 @@ class Anchorer:
             after_words = self._after(match).split()[:CONTEXT_WORDS]
             quote = self.norms[match.block].text[match.start:match.end]
             context = f'"...{" ".join(before_words)} [{quote}] {" ".join(after_words)}..."'
-            lines.append(f"{self.display}:{self._line(match)}: {context}")
+            lines.append(f"{self.shown_path}:{self._line(match)}: {context}")
             lines.append(f"  {self._selector_for(match, matches, number)}")
         return "\n".join(lines)
 
@@ -225,13 +225,13 @@ class Anchorer:
         best = self._closest(quote)
         if best is None:
             return note.error("quote", f"not found: quote {_short(quote)} does not occur in the article",
-                              f"no passage of {self.display} comes close: copy the passage from the article page")
+                              f"no passage of {self.shown_path} comes close: copy the passage from the article page")
         block_index, start, end, distance = best
         block = self.blocks[block_index]
         raw_start, raw_end = self.norms[block_index].original(start, end)
         passage = block.text[raw_start:raw_end]
         why = ", in another case" if passage.lower() == inline_text(note.quote).strip().lower() else ""
-        where = f"{self.display}:{self.text.line_of(block, raw_start)}"
+        where = f"{self.shown_path}:{self.text.line_of(block, raw_start)}"
         return note.error(
             "quote", f"not found: quote {_short(quote)} does not occur in the article",
             f"did you mean the passage at {where} ({distance} edit{'s' if distance != 1 else ''} away{why})? "
@@ -361,7 +361,7 @@ class AnnotatedArticle:
 
 def anchor_article(article, notes: list[Note], text: ArticleText) -> tuple[AnnotatedArticle, list[Diagnostic]]:
     """Resolve every note of one article; problems are returned, not raised, to be shown together."""
-    anchorer = Anchorer(text, article.display)
+    anchorer = Anchorer(text, article.shown_path)
     anchors, problems = [], []
     for note in notes:
         result = anchorer.resolve(note)

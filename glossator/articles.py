@@ -18,7 +18,7 @@ class Article:
     """One article: its front matter fields, its Markdown body, and where each came from."""
 
     slug: str
-    display: str
+    shown_path: str  # the file's path as messages show it: content/<slug>.md
     title: str
     authors: tuple[str, ...]
     byline: str
@@ -61,9 +61,9 @@ def load_articles(config: SiteConfig, report: Report) -> list[Article]:
     """Load every article under `content/`, in file-name order; problems go to `report`."""
     articles = []
     for path in article_paths(config, report):
-        display = path.relative_to(config.root).as_posix()
+        shown_path = path.relative_to(config.root).as_posix()
         try:
-            article = load_article(path, display, report)
+            article = load_article(path, shown_path, report)
         except UserError as error:
             report.extend(error.diagnostics)
             continue
@@ -72,11 +72,11 @@ def load_articles(config: SiteConfig, report: Report) -> list[Article]:
     return articles
 
 
-def load_article(path: Path, display: str, report: Report) -> Article | None:
+def load_article(path: Path, shown_path: str, report: Report) -> Article | None:
     """Load one article file; returns None when its front matter has errors (in `report`)."""
-    text = read_source(path, display)
-    front, body, body_line = split_front_matter(text, display)
-    doc = parse_yaml(front, display, first_line=2)
+    text = read_source(path, shown_path)
+    front, body, body_line = split_front_matter(text, shown_path)
+    doc = parse_yaml(front, shown_path, first_line=2)
     problems = validate(doc, "article")
     problems += _check_values(doc)
     if problems:
@@ -85,7 +85,7 @@ def load_article(path: Path, display: str, report: Report) -> Article | None:
     data = doc.data
     highlights = tuple(data.get("highlights", ()))
     return Article(
-        slug=path.stem, display=display, title=data["title"],
+        slug=path.stem, shown_path=shown_path, title=data["title"],
         authors=tuple(data.get("authors", ())), byline=data.get("byline", ""),
         outlet=data.get("outlet", ""), updated=data.get("updated", ""),
         published=data.get("published", ""), highlights=highlights,

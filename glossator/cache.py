@@ -21,7 +21,7 @@ from . import __version__, installed_version, worker_count
 from .diagnostics import Diagnostic, Report
 from .edition import EditionParts, Outline, outline_fragments, outline_from_json, outline_to_json
 from .files import FileStore, write_atomically
-from .publishing import LastSite, Published, SiteManifest, is_folder
+from .publishing import LastSite, Publication, SiteManifest, is_folder
 from .search import SearchRecord
 from .spool import TABLE_ENTRY_SIZE, Spool
 
@@ -74,27 +74,27 @@ class FileDigests:
 
     def __init__(self, folder: Path, enabled: bool):
         self.file = folder / "digests.json"
-        self.known: dict[str, str] = {}  # path -> "size mtime inode sha256", one string is quick to save
+        self.remembered: dict[str, str] = {}  # path -> "size mtime inode sha256", one string is quick to save
         self.asked: set[str] = set()
-        self.read = 0  # files whose digest was not known
+        self.read = 0  # files whose digest was not remembered
         self.fresh: set[str] = set()  # read by `read_unknown` in this build
         if enabled:
             try:
-                self.known = json.loads(self.file.read_text(encoding="utf-8"))
+                self.remembered = json.loads(self.file.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                self.known = {}
+                self.remembered = {}
 
     def digest(self, path: str | Path) -> str:
         name = str(path)
         self.asked.add(name)
         if name in self.fresh:
-            return self.known[name].rpartition(" ")[2]
+            return self.remembered[name].rpartition(" ")[2]
         signature = _signature(os.stat(name))
-        known = self.known.get(name)
-        if isinstance(known, str) and known.startswith(signature):
-            return known[len(signature):]
+        remembered = self.remembered.get(name)
+        if isinstance(remembered, str) and remembered.startswith(signature):
+            return remembered[len(signature):]
         value = _file_sha256(name)
-        self.known[name] = signature + value
+        self.remembered[name] = signature + value
         self.read += 1
         return value
 
@@ -102,21 +102,21 @@ class FileDigests:
         """Hash the files that have no remembered digest side by side on every core, when there
         are many: a first build reads every source before any article can be rendered.
         `jobs`: at most that many processes (default: one per core)."""
-        unknown = [name for name in names if name not in self.known]
+        unknown = [name for name in names if name not in self.remembered]
         workers = worker_count(jobs)
         if len(unknown) < READ_IN_PARALLEL_AT or workers < 2:
             return
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            self.known.update(zip(unknown, pool.map(_signed_digest, unknown, chunksize=1_000)))
+            self.remembered.update(zip(unknown, pool.map(_signed_digest, unknown, chunksize=1_000)))
         self.fresh.update(unknown)
         self.read += len(unknown)
 
     def save(self) -> None:
-        forgotten = len(self.known) - len(self.asked)
+        forgotten = len(self.remembered) - len(self.asked)
         if max(self.read, forgotten) * 100 > len(self.asked):
-            _write_json(self.file, [{name: self.known[name] for name in sorted(self.asked)}])
+            _write_json(self.file, [{name: self.remembered[name] for name in sorted(self.asked)}])
 
 
 def _signature(stat: os.stat_result) -> str:
@@ -133,9 +133,9 @@ def _signed_digest(name: str) -> str:
     return _signature(os.stat(name)) + _file_sha256(name)
 
 
-def article_key(edition: str, article: Path, notes: list[str], digests: FileDigests) -> str:
+def article_key(edition_key: str, article: Path, notes: list[str], digests: FileDigests) -> str:
     """The hash of one article's inputs: the edition's key, its file and its notes' files."""
-    digest = hashlib.sha256(edition.encode())
+    digest = hashlib.sha256(edition_key.encode())
     for path in [str(article), *notes]:
         digest.update(b"\0" + os.path.basename(path).encode() + b"\0" + digests.digest(path).encode())
     return digest.hexdigest()
@@ -319,7 +319,7 @@ class BuildMemory:
         leaves the next one to start afresh rather than trust folders it half changed."""
         self.cache.forget_state(self.output)
 
-    def remember(self, results: list[ArticleResult], published: Published, report: Report, spool: Spool) -> None:
+    def remember(self, results: list[ArticleResult], published: Publication, report: Report, spool: Spool) -> None:
         """Record what this build made (its spool as long as it is now) and prune the cache
         when it has grown. A build killed before its spool is closed leaves a table shorter
         than this record says, which the next build refuses."""

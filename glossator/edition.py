@@ -145,9 +145,9 @@ class EditionPage:
     make: Callable[[], str]
 
 
-def _inputs(edition: str, path: str, *parts: object) -> str:
+def _inputs(edition_key: str, path: str, *parts: object) -> str:
     """`parts` hold digests and small values only, never a fragment's number in the spool."""
-    return hashlib.sha256(f"{edition}\0{path}\0{parts!r}".encode()).hexdigest()
+    return hashlib.sha256(f"{edition_key}\0{path}\0{parts!r}".encode()).hexdigest()
 
 
 def grouped_pages(groups: list[tuple[str, list[Fragment]]], size: int
@@ -171,7 +171,7 @@ def _page_count(items: int, size: int) -> int:
 
 
 def render_edition(env: jinja2.Environment, config: SiteConfig, outlines: list[Outline], spool: Spool,
-                   search_bundles: list[str], edition: str) -> Iterator[EditionPage]:
+                   search_bundles: list[str], edition_key: str) -> Iterator[EditionPage]:
     """The edition-wide files, one at a time, newest article first; `edition` is the hash
     of the templates and settings every page is made with."""
     outlines = sorted(outlines, key=lambda p: (p.date, p.slug), reverse=True)
@@ -183,7 +183,7 @@ def render_edition(env: jinja2.Environment, config: SiteConfig, outlines: list[O
             by_author.setdefault(author, []).append(credit)
     kinds = [t.id for t in config.note_types if t.id in by_type]
     authors = sorted(by_author, key=lambda name: (name.lstrip("@").lower(), name))
-    lists = TemplatePages(env, config, spool, edition)
+    lists = TemplatePages(env, config, spool, edition_key)
     yield from lists.index_pages(outlines)
     total = sum(len(refs) for refs in by_type.values())
     yield from lists.pages("notes/", "notes.html", [(k, by_type[k]) for k in kinds],
@@ -195,22 +195,22 @@ def render_edition(env: jinja2.Environment, config: SiteConfig, outlines: list[O
     bundles = [config.url(f"{bundle}/") for bundle in search_bundles]
     yield lists.template_page("search/index.html", "search.html", (bundles,), bundles=bundles)
     yield lists.template_page("404.html", "404.html", ())
-    yield from _feeds(config, outlines, spool, edition)
+    yield from _feeds(config, outlines, spool, edition_key)
     latest = max((p.date for p in outlines), default="")
     static_pages = [("", latest), ("notes/", ""), ("errata/", ""), ("contributors/", ""), ("search/", "")]
     entries = [p.sitemap_entry for p in outlines]
-    yield EditionPage("sitemap.xml", _inputs(edition, "sitemap.xml", static_pages, spool.digests_hex(entries)),
+    yield EditionPage("sitemap.xml", _inputs(edition_key, "sitemap.xml", static_pages, spool.digests_hex(entries)),
                       lambda: sitemap([sitemap_entry(config, path, date) for path, date in static_pages]
                                       + [spool.get(entry) for entry in entries]))
-    yield EditionPage("robots.txt", _inputs(edition, "robots.txt"), lambda: robots(config))
-    yield EditionPage(".nojekyll", _inputs(edition, ".nojekyll"), lambda: "")
+    yield EditionPage("robots.txt", _inputs(edition_key, "robots.txt"), lambda: robots(config))
+    yield EditionPage(".nojekyll", _inputs(edition_key, ".nojekyll"), lambda: "")
 
 
 class TemplatePages:
     """Makes the template-rendered edition pages, each with its inputs' hash."""
 
-    def __init__(self, env: jinja2.Environment, config: SiteConfig, spool: Spool, edition: str):
-        self.env, self.config, self.spool, self.edition = env, config, spool, edition
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, spool: Spool, edition_key: str):
+        self.env, self.config, self.spool, self.edition_key = env, config, spool, edition_key
 
     def template_page(self, path: str, template: str, inputs: tuple, **context) -> EditionPage:
         def make() -> str:
@@ -218,7 +218,7 @@ class TemplatePages:
                 return self.env.get_template(template).render(**{
                     name: self.spool.join(value.fragments) if isinstance(value, Joined) else value
                     for name, value in context.items()})
-        return EditionPage(path, _inputs(self.edition, path, template, inputs), make)
+        return EditionPage(path, _inputs(self.edition_key, path, template, inputs), make)
 
     def index_pages(self, outlines: list[Outline]) -> Iterator[EditionPage]:
         count = _page_count(len(outlines), ARTICLES_PER_PAGE)
@@ -239,7 +239,7 @@ class TemplatePages:
             shown = [(name, total, Joined(self.spool, refs)) for name, total, refs in page]
             path = pager.path + "index.html"
             inputs = (pager, [(name, total, joined.digests) for name, total, joined in shown])
-            yield EditionPage(path, _inputs(self.edition, path, template, inputs),
+            yield EditionPage(path, _inputs(self.edition_key, path, template, inputs),
                               self._list_maker(template, pager, shown, context))
 
     def _list_maker(self, template: str, pager: Pager, shown: list, context) -> Callable[[], str]:
@@ -258,14 +258,14 @@ class Joined:
         self.digests = spool.digests_hex(fragments)
 
 
-def _feeds(config: SiteConfig, outlines: list[Outline], spool: Spool, edition: str) -> Iterator[EditionPage]:
+def _feeds(config: SiteConfig, outlines: list[Outline], spool: Spool, edition_key: str) -> Iterator[EditionPage]:
     """The articles' and the notes' Atom feeds, each with its newest FEED_ENTRIES entries
     (feed readers poll them; the archive is the site)."""
     for path, title, entries in (
             ("feed.xml", config.title, [p.feed_entry for p in outlines]),
             ("notes.xml", f"{config.title}: notes", [e for p in outlines for e in p.note_feed_entries])):
         newest = sorted(entries, key=lambda entry: entry[0], reverse=True)[:FEED_ENTRIES]
-        inputs = _inputs(edition, path, [(updated, spool.digest(fragment)) for updated, fragment in newest])
+        inputs = _inputs(edition_key, path, [(updated, spool.digest(fragment)) for updated, fragment in newest])
         yield EditionPage(path, inputs, _feed_maker(config, title, path, newest, spool))
 
 

@@ -67,42 +67,42 @@ class ImportedArticle:
 # --- entry point ---------------------------------------------------------------------------
 
 def import_page(page: Path, content_dir: Path, slug: str | None = None, force: bool = False,
-                display: str | None = None) -> tuple[Path, list[Diagnostic]]:
+                shown_path: str | None = None) -> tuple[Path, list[Diagnostic]]:
     """Import `page` into `content_dir`; returns the written file and the warnings."""
-    display = display or str(page)
-    raw = _read_page(page, display)
-    article = parse_html(raw, display) if _is_html(page, raw) else parse_scraped_text(
-        _decode_text(raw, display), display)
+    shown_path = shown_path or str(page)
+    raw = _read_page(page, shown_path)
+    article = parse_html(raw, shown_path) if _is_html(page, raw) else parse_scraped_text(
+        _decode_text(raw, shown_path), shown_path)
     slug = slug if slug is not None else slugify(article.meta["title"])
     if not SLUG.match(slug):
-        raise UserError([Diagnostic(display, 1, 1, f"bad slug {slug!r}",
+        raise UserError([Diagnostic(shown_path, 1, 1, f"bad slug {slug!r}",
                                     "a slug is lower-case letters, digits and hyphens, such as `nsa-france`")])
     target = content_dir / f"{slug}.md"
     if target.exists() and not force:
-        raise UserError([Diagnostic(display, 1, 1, f"{target} already exists",
+        raise UserError([Diagnostic(shown_path, 1, 1, f"{target} already exists",
                                     "pass --force to replace it, or --slug to give the article another name")])
     write_atomically(target, [render_article_file(article).encode("utf-8")])
-    warnings = [Diagnostic(display, 1, 1, f"no {name} found on the page",
+    warnings = [Diagnostic(shown_path, 1, 1, f"no {name} found on the page",
                            f"the article was written without it: add `{key}:` to {target} by hand", "warning")
                 for name, key in article.missing]
-    warnings += [Diagnostic(display, line, 1, f"read as a link to another story, not as text: {text}",
+    warnings += [Diagnostic(shown_path, line, 1, f"read as a link to another story, not as text: {text}",
                             f"it is listed under `related:`; if it belongs to the story, move it into {target}",
                             "warning")
                  for line, text in article.moved]
     return target, warnings
 
 
-def _read_page(page: Path, display: str) -> bytes:
+def _read_page(page: Path, shown_path: str) -> bytes:
     try:
         raw = page.read_bytes()
     except FileNotFoundError:
-        raise UserError([Diagnostic(display, 1, 1, "file not found", "check the path of the page to import")])
+        raise UserError([Diagnostic(shown_path, 1, 1, "file not found", "check the path of the page to import")])
     except OSError as exc:
-        raise UserError([Diagnostic(display, 1, 1, f"cannot read file: {exc.strerror}")])
+        raise UserError([Diagnostic(shown_path, 1, 1, f"cannot read file: {exc.strerror}")])
     if not raw.strip():
-        raise UserError([Diagnostic(display, 1, 1, "file is empty", "save the whole page, as text or HTML")])
+        raise UserError([Diagnostic(shown_path, 1, 1, "file is empty", "save the whole page, as text or HTML")])
     if b"\x00" in raw[:8192]:
-        raise UserError([Diagnostic(display, 1, 1, "file is binary, not a page",
+        raise UserError([Diagnostic(shown_path, 1, 1, "file is binary, not a page",
                                     "import a page saved as plain text or HTML")])
     return raw
 
@@ -112,12 +112,12 @@ def _is_html(page: Path, raw: bytes) -> bool:
     return page.suffix.lower() in (".html", ".htm") or head.startswith((b"<!doctype html", b"<html"))
 
 
-def _decode_text(raw: bytes, display: str) -> str:
+def _decode_text(raw: bytes, shown_path: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise UserError([Diagnostic(display, line, 1, "page is not valid UTF-8 text",
+        raise UserError([Diagnostic(shown_path, line, 1, "page is not valid UTF-8 text",
                                     "save the page as UTF-8, or import the saved HTML instead")])
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
@@ -125,12 +125,12 @@ def _decode_text(raw: bytes, display: str) -> str:
 
 # --- plain text ----------------------------------------------------------------------------
 
-def parse_scraped_text(text: str, display: str = "<page>") -> ImportedArticle:
+def parse_scraped_text(text: str, shown_path: str = "<page>") -> ImportedArticle:
     """Read a scraped page: header fields first, then the story, then the trailing lists."""
     page_lines = [line.strip() for line in text.split("\n")]
     rules = _rules_of_page(page_lines)
     lines, topics = _cut_coverage_list(page_lines, rules)
-    header = _read_header(lines, rules, display)
+    header = _read_header(lines, rules, shown_path)
     story = StoryReader(rules).read(lines[header.body_start:])
     outlet = header.outlet or _dateline_outlet(header.stray_sentences + story.paragraphs)
     meta: dict[str, Any] = {"title": header.title}
@@ -193,29 +193,31 @@ class _Header:
     stray_sentences: list[str]  # sentences among the header's lines, when the rules keep every sentence
 
 
-def _read_header(lines: list[str], rules: OutletRules, display: str) -> _Header:
+def _read_header(lines: list[str], rules: OutletRules, shown_path: str) -> _Header:
     top = range(min(len(lines), 80))
     byline_at = next((i for i in top if BYLINE.match(lines[i]) and len(lines[i].split()) <= 16), None)
     time_at = next((i for i in top if looks_like_timestamp(lines[i])), None)
     highlights_at = next((i for i in top if HIGHLIGHTS_HEADING.match(lines[i])), None)
     markers = [i for i in (byline_at, time_at, highlights_at) if i is not None]
     if not markers:
-        raise UserError([Diagnostic(display, 1, 1, "no recognisable title, byline or date",
+        raise UserError([Diagnostic(shown_path, 1, 1, "no recognisable title, byline or date",
                                     "a page starts with its title, then 'By ...', then an 'updated ...' "
                                     "timestamp; check that this is a saved article page")])
     title_at = next((i for i in range(min(markers) - 1, -1, -1)
                      if lines[i] and not rules.is_furniture(lines[i]) and not URL_LINE.match(lines[i])), None)
     if title_at is None:
-        raise UserError([Diagnostic(display, min(markers) + 1, 1, "no recognisable title",
+        raise UserError([Diagnostic(shown_path, min(markers) + 1, 1, "no recognisable title",
                                     "the headline must stand on its own line above the byline")])
     highlights, highlights_end = _read_highlights(lines, highlights_at)
     byline = lines[byline_at] if byline_at is not None else ""
     names, outlet = _split_byline(byline)
     last = max([title_at, highlights_end] + markers)
     source = next((URL_LINE.match(l)["url"] for l in lines[:last] if URL_LINE.match(l)), "")
-    used = {title_at, *markers, *range(highlights_at or 0, highlights_end + 1)}
-    stray = [line for index, line in enumerate(lines[:last + 1])
-             if index not in used and _is_sentence(line) and not _is_metadata(line)] if rules.keeps_every_sentence else []
+    stray = []
+    if rules.keeps_every_sentence:
+        used = {title_at, *markers, *range(highlights_at or 0, highlights_end + 1)}
+        stray = [line for index, line in enumerate(lines[:last + 1])
+                 if index not in used and _is_sentence(line) and not _is_metadata(line)]
     return _Header(
         title=lines[title_at], byline=byline, authors=names, outlet=outlet,
         timestamp=parse_timestamp(lines[time_at]) if time_at is not None else None,
@@ -508,19 +510,19 @@ def _unique(items: list[str]) -> list[str]:
 
 # --- HTML ----------------------------------------------------------------------------------
 
-def parse_html(raw: bytes, display: str = "<page>") -> ImportedArticle:
+def parse_html(raw: bytes, shown_path: str = "<page>") -> ImportedArticle:
     """Read a saved HTML page with trafilatura, then apply the plain-text rules to its text."""
     import trafilatura  # imported here: it is slow to load and only this path needs it
 
     document = trafilatura.bare_extraction(raw, with_metadata=True, include_formatting=False,
                                            include_comments=False, include_tables=False)
     if document is None or not getattr(document, "text", None):
-        raise UserError([Diagnostic(display, 1, 1, "no article text found in the HTML page",
+        raise UserError([Diagnostic(shown_path, 1, 1, "no article text found in the HTML page",
                                     "save the article's own page, not an index or a login page")])
     data = document.as_dict() if hasattr(document, "as_dict") else dict(document)
     title = (data.get("title") or "").strip()
     if not title:
-        raise UserError([Diagnostic(display, 1, 1, "no recognisable title in the HTML page",
+        raise UserError([Diagnostic(shown_path, 1, 1, "no recognisable title in the HTML page",
                                     "the page needs a <title> or an <h1> headline")])
     lines = [l.strip() for l in data["text"].split("\n")]
     sitename = (data.get("sitename") or "").strip()

@@ -30,7 +30,7 @@ class Note:
 
     id: str
     article: str
-    display: str
+    shown_path: str  # the note file's path as messages show it: annotations/<slug>/<id>.md
     type: str
     quote: str
     prefix: str
@@ -49,7 +49,7 @@ class Note:
 
     def error(self, field: str, message: str, hint: str = "", severity: str = "error") -> Diagnostic:
         line, col = self.where(field)
-        return Diagnostic(self.display, line, col, message, hint, severity)
+        return Diagnostic(self.shown_path, line, col, message, hint, severity)
 
 
 def load_notes(config: SiteConfig, article_slugs: list[str], report: Report) -> dict[str, list[Note]]:
@@ -98,16 +98,16 @@ def _scan_article_folder(folder: str) -> tuple[list[str], list[str]]:
 
 def _misplaced(config: SiteConfig, where: str, article_slugs: list[str], report: Report) -> None:
     path = Path(where)
-    display = path.relative_to(config.root).as_posix()
+    shown_path = path.relative_to(config.root).as_posix()
     relative = path.relative_to(config.annotations_dir)
     if len(relative.parts) != 2:
-        report.error(display, 1, 1, "note file is not in an article's folder",
+        report.error(shown_path, 1, 1, "note file is not in an article's folder",
                      "put each note in annotations/<article-slug>/<note-id>.md")
         return
     slug = relative.parts[0]
     close = difflib.get_close_matches(slug, article_slugs, n=1)
     hint = f"did you mean annotations/{close[0]}/? " if close else ""
-    report.error(display, 1, 1, f"no article '{slug}' for this note",
+    report.error(shown_path, 1, 1, f"no article '{slug}' for this note",
                  hint + "articles: " + (", ".join(article_slugs) or "none yet, import one first"))
 
 
@@ -121,34 +121,34 @@ def load_notes_of(config: SiteConfig, slug: str, report: Report) -> list[Note]:
 
 
 def _load_checked(config: SiteConfig, path: Path, slug: str, inside: bool, report: Report) -> Note | None:
-    display = path.relative_to(config.root).as_posix()
+    shown_path = path.relative_to(config.root).as_posix()
     if not inside:
-        report.error(display, 1, 1, "this file links to a place outside the edition",
+        report.error(shown_path, 1, 1, "this file links to a place outside the edition",
                      "replace the symbolic link with the file itself")
         return None
     if not SLUG.match(path.stem):
-        report.error(display, 1, 1, f"bad note file name {path.name!r}",
+        report.error(shown_path, 1, 1, f"bad note file name {path.name!r}",
                      "a note's file name is its id: lower-case letters, digits and hyphens, such as `expresed-typo.md`")
         return None
     try:
-        return load_note(path, display, slug, config, report)
+        return load_note(path, shown_path, slug, config, report)
     except UserError as error:
         report.extend(error.diagnostics)
         return None
 
 
-def load_note(path: Path, display: str, slug: str, config: SiteConfig, report: Report) -> Note | None:
+def load_note(path: Path, shown_path: str, slug: str, config: SiteConfig, report: Report) -> Note | None:
     """Load one note file; returns None when its front matter has errors (in `report`)."""
-    text = read_source(path, display)
-    front, body, _ = split_front_matter(text, display)
-    doc = parse_yaml(front, display, first_line=2)
+    text = read_source(path, shown_path)
+    front, body, _ = split_front_matter(text, shown_path)
+    doc = parse_yaml(front, shown_path, first_line=2)
     problems = validate(doc, "note") + _check_type(doc, config) + _check_source_addresses(doc)
     if problems:
         report.extend(problems)
         return None
     data = doc.data
     note = Note(
-        id=path.stem, article=slug, display=display, type=data["type"], quote=data["quote"],
+        id=path.stem, article=slug, shown_path=shown_path, type=data["type"], quote=data["quote"],
         prefix=data.get("prefix", ""), suffix=data.get("suffix", ""), occurrence=data.get("occurrence"),
         author=data["author"], sources=tuple(Source(s["title"], s["url"]) for s in data.get("sources", ())),
         corrected=data.get("corrected", ""), date=data.get("date", ""), body=body.strip(),

@@ -27,7 +27,7 @@ from .diagnostics import Diagnostic, Report, UserError
 from .edition import EditionPage, edition_parts, render_edition, spool_parts
 from .notes import Note, article_note_files, load_notes, load_notes_of, note_files
 from .pages import article_files, article_search_records, make_environment, render_view
-from .publishing import LastSite, Published, check_output_folder, publish, remove_leftovers, static_files
+from .publishing import LastSite, Publication, check_output_folder, publish, remove_leftovers, static_files
 from .rendering import article_text
 from .search import BUNDLE, plan_shards, records_digest
 from .spool import Spool
@@ -60,7 +60,7 @@ def load_site(root: Path, base_url: str | None = None) -> tuple[Site, Report]:
 
 
 @dataclass(frozen=True)
-class Built:
+class BuildSummary:
     """What a build did: its problems (warnings only, or it would have raised), the number of
     pages and of note files, and the seconds spent in the search indexer (None: the index was
     reused)."""
@@ -73,7 +73,7 @@ class Built:
 
 
 def build(root: Path, output: Path, base_url: str | None = None, strict: bool = False,
-          use_cache: bool = True, progress: Progress | None = None, jobs: int | None = None) -> Built:
+          use_cache: bool = True, progress: Progress | None = None, jobs: int | None = None) -> BuildSummary:
     """Check the edition, then write the site; raise UserError (nothing written) on any error.
     When nothing it is made from changed since the last build into `output`, that site stands.
     `jobs` is how many processes may work side by side (default: one per core)."""
@@ -87,15 +87,15 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
                              enabled=use_cache)
         last = None if plan.report.errors else memory.unchanged()
         if last:
-            return Built(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes, None,
-                         up_to_date=True)
+            return BuildSummary(Report([Diagnostic(**d) for d in last["warnings"]]), last["pages"], plan.notes,
+                                None, up_to_date=True)
         reused, previous, spool = memory.resume()
         site = render_site(config, cache, plan, spool, reused, strict, progress=progress, jobs=jobs)
         memory.forget()  # before the output folder or its spare is touched
         published = publish_site(site, output, cache, previous, jobs)
         memory.remember(site.results, published, site.report, spool)
         spool.close()
-    return Built(site.report, published.pages, plan.notes, published.search_seconds)
+    return BuildSummary(site.report, published.pages, plan.notes, published.search_seconds)
 
 
 def check(root: Path, strict: bool = False, jobs: int | None = None) -> tuple[int, int, Report]:
@@ -126,7 +126,7 @@ class RenderedSite:
 
     def edition_pages(self, search_bundles: list[str]) -> Iterator[EditionPage]:
         outlines = [result.outline for result in self.results if result.outline]
-        return render_edition(self.env, self.config, outlines, self.spool, search_bundles, self.plan.edition)
+        return render_edition(self.env, self.config, outlines, self.spool, search_bundles, self.plan.edition_key)
 
 
 def render_site(config: SiteConfig, cache: ResultCache, plan: Plan, spool: Spool, reused: dict[str, ArticleResult],
@@ -136,12 +136,12 @@ def render_site(config: SiteConfig, cache: ResultCache, plan: Plan, spool: Spool
     when `strict`)."""
     report, results = render_articles(config, cache, plan, spool, reused, live_reload, progress, jobs)
     stop_on_problems(report, strict)
-    env = _worker_setup(str(config.root), config.base_url, live_reload, plan.edition)[1]
+    env = _worker_setup(str(config.root), config.base_url, live_reload, plan.edition_key)[1]
     return RenderedSite(config, plan, report, results, spool, env)
 
 
 def publish_site(site: RenderedSite, output: Path, cache: ResultCache, previous: LastSite | None,
-                 jobs: int | None = None) -> Published:
+                 jobs: int | None = None) -> Publication:
     """Write the articles' files, the edition-wide pages and the search index (its records
     read back from the cache) to `output`, from what `previous` published where it can."""
     results = sorted((r for r in site.results if r.outline), key=lambda r: (r.outline.date, r.slug), reverse=True)
@@ -160,7 +160,7 @@ class Plan:
     slugs: list[str]
     keys: list[str]
     note_counts: list[int]  # each article's note files, anchored or not
-    edition: str  # the hash of site.yaml, the templates and the build's options
+    edition_key: str  # the hash of site.yaml, the templates and the build's options
     static: str  # a hash of the theme's static files, which no article depends on
     report: Report
 
@@ -170,7 +170,7 @@ class Plan:
 
     def stamp(self, *options: object) -> str:
         """One hash of the whole edition as a build would see it, with the build's options."""
-        digest = hashlib.sha256(repr(options).encode() + self.edition.encode() + self.static.encode())
+        digest = hashlib.sha256(repr(options).encode() + self.edition_key.encode() + self.static.encode())
         for slug, key in zip(self.slugs, self.keys):
             digest.update(f"{slug} {key}\n".encode())
         return digest.hexdigest()
@@ -187,7 +187,7 @@ class Plan:
             if slug not in self.slugs or not article.is_file() or misplaced:
                 return None
             index = self.slugs.index(slug)
-            keys[index], note_counts[index] = article_key(self.edition, article, notes, digests), len(notes)
+            keys[index], note_counts[index] = article_key(self.edition_key, article, notes, digests), len(notes)
         return replace(self, keys=keys, note_counts=note_counts)
 
 
@@ -195,15 +195,16 @@ def plan_articles(config: SiteConfig, cache: ResultCache, live_reload: str = "",
     report = Report()
     paths = article_paths(config, report)
     notes = note_files(config, [path.stem for path in paths], report)
-    edition = edition_key(config.root, config.theme_dir, options=f"{config.base_url} {live_reload}")
+    edition_hash = edition_key(config.root, config.theme_dir, options=f"{config.base_url} {live_reload}")
     digests = cache.digests()
     digests.read_unknown([str(path) for path in paths] + [note for found in notes.values() for note in found], jobs)
-    keys = [article_key(edition, path, notes[path.stem], digests) for path in paths]
+    keys = [article_key(edition_hash, path, notes[path.stem], digests) for path in paths]
     static = hashlib.sha256("".join(f"{relative}\0{digests.digest(path)}\n"
                                     for relative, path in static_files(config)).encode()).hexdigest()
     if cache.writable:
         digests.save()
-    return Plan([path.stem for path in paths], keys, [len(notes[path.stem]) for path in paths], edition, static, report)
+    return Plan([path.stem for path in paths], keys, [len(notes[path.stem]) for path in paths], edition_hash, static,
+                report)
 
 
 Progress = Callable[[int, int], None]  # (articles done, articles in all)
@@ -225,7 +226,7 @@ def render_articles(config: SiteConfig, cache: ResultCache, plan: Plan, spool: S
             result = cached and spooled(cached, spool)
         results[index] = result
     missing = [index for index, result in enumerate(results) if result is None]
-    work = [ArticleJob(str(config.root), config.base_url, plan.slugs[index], plan.edition, live_reload,
+    work = [ArticleJob(str(config.root), config.base_url, plan.slugs[index], plan.edition_key, live_reload,
                        key=plan.keys[index] if cache.writable else "")
             for index in missing]
     for index, result in zip(missing, _run(work, progress, worker_count(jobs))):
@@ -266,9 +267,9 @@ def _counted(results: Iterator[ArticleResult], total: int, progress: Progress | 
 
 
 @lru_cache(maxsize=4)
-def _worker_setup(root: str, base_url: str | None, live_reload: str, edition: str):
+def _worker_setup(root: str, base_url: str | None, live_reload: str, edition_key: str):
     """Configuration and templates, loaded once per process for each state of the edition
-    (`edition` is the hash of site.yaml and the templates, so a change loads them again)."""
+    (`edition_key` is the hash of site.yaml and the templates, so a change loads them again)."""
     config = load_config(Path(root), base_url)
     return config, make_environment(config, live_reload)
 
@@ -282,14 +283,14 @@ class ArticleJob:
     root: str
     base_url: str | None
     slug: str
-    edition: str  # the hash of site.yaml and the templates, for the worker's setup
+    edition_key: str  # the hash of site.yaml and the templates, for the worker's setup
     live_reload: str = ""
     key: str = ""
 
 
 def render_article(job: ArticleJob) -> ArticleResult:
     """One article, start to finish: load, anchor, render. Problems are returned, not raised."""
-    config, env = _worker_setup(job.root, job.base_url, job.live_reload, job.edition)
+    config, env = _worker_setup(job.root, job.base_url, job.live_reload, job.edition_key)
     slug = job.slug
     report = Report()
     try:

@@ -45,7 +45,7 @@ def is_folder(folder: Path, identity: list[int] | None) -> bool:
 
 
 @dataclass(frozen=True)
-class Published:
+class Publication:
     """What `publish` did: the HTML pages in the site, the seconds spent indexing (None:
     every search bundle was reused), the new site's files and each edition page's inputs,
     and the spare tree (the previous site, kept to be updated by the next build) if any."""
@@ -70,7 +70,7 @@ class LastSite:
 def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tuple[str, str]],
             pages: Iterable[EditionPage], shards: list[SearchShard],
             records_of: Callable[[int], list[SearchRecord]], previous: LastSite | None, spare: Path,
-            jobs: int | None = None) -> Published:
+            jobs: int | None = None) -> Publication:
     """Make the new site, then swap it in; on any failure the live site stays as it was.
 
     The new site is made in the spare tree (the site before the live one, kept at `spare`)
@@ -99,10 +99,12 @@ def publish(config: SiteConfig, output: Path, store: FileStore, stored: list[tup
         if not use_spare:
             shutil.rmtree(target, ignore_errors=True)
         raise
-    kept = _swap(target, output, spare)
-    return Published(sum(1 for path in writer.files if path.endswith(".html")), search_seconds,
-                     SiteManifest(writer.files, SiteManifest.identity(output)), inputs,
-                     SiteManifest(previous.site.files, SiteManifest.identity(spare)) if kept and previous else None)
+    spare_kept = _swap(target, output, spare)
+    spare_manifest = None
+    if spare_kept and previous:
+        spare_manifest = SiteManifest(previous.site.files, SiteManifest.identity(spare))
+    return Publication(sum(1 for path in writer.files if path.endswith(".html")), search_seconds,
+                       SiteManifest(writer.files, SiteManifest.identity(output)), inputs, spare_manifest)
 
 
 def put_pages(writer: SiteWriter, pages: Iterable[EditionPage], previous: LastSite | None) -> dict[str, str]:

@@ -35,7 +35,7 @@ def repair_quotes(root: Path) -> list[Rewrite]:
     rewrites = []
     for item in site.articles:
         anchored = {anchor.note.id for anchor in item.anchors}
-        anchorer = Anchorer(item.text, item.article.display)
+        anchorer = Anchorer(item.text, item.article.shown_path)
         for note in site.notes[item.article.slug]:
             if note.id in anchored or anchorer.matches(note.quote):
                 continue  # anchored, or failing for another reason than changed text
@@ -62,8 +62,8 @@ def proposed_quote(anchorer: Anchorer, note: Note) -> str:
 
 def _rewrite(root: Path, note: Note, new_quote: str) -> Rewrite:
     """Replace the `quote:` value in the note file, leaving every other byte as it was."""
-    path = root / note.display
-    text = read_source(path, note.display)
+    path = root / note.shown_path
+    text = read_source(path, note.shown_path)
     front_start = text.index("\n") + 1
     front_end = text.index("\n---", front_start - 1)
     node = next(value for key, value in yaml.compose(text[front_start:front_end]).value if key.value == "quote")
@@ -72,4 +72,4 @@ def _rewrite(root: Path, note: Note, new_quote: str) -> Rewrite:
     fixed = text[:start] + yaml_scalar(new_quote) + ("\n" if old_value.endswith("\n") else "") + text[end:]
     write_atomically(path, [fixed.encode("utf-8")])
     line, col = note.where("quote")
-    return Rewrite(note.display, line, col, " ".join(note.quote.split()), new_quote)
+    return Rewrite(note.shown_path, line, col, " ".join(note.quote.split()), new_quote)

@@ -39,9 +39,9 @@ def new_note(root: Path, slug: str, quote: str, note_type: str, author: str | No
                                     "types: " + ", ".join(t.id for t in config.note_types))])
     folder = config.annotations_dir / slug
     note_id = _free_id(folder, quote)
-    display = f"annotations/{slug}/{note_id}.md"
-    anchorer = Anchorer(article_text(article), article.display)
-    note = Note(note_id, slug, display, note_type, " ".join(quote.split()), "", "", occurrence,
+    shown_path = f"annotations/{slug}/{note_id}.md"
+    anchorer = Anchorer(article_text(article), article.shown_path)
+    note = Note(note_id, slug, shown_path, note_type, " ".join(quote.split()), "", "", occurrence,
                 author or "", (), "", "", "", (("quote", QUOTE_LINE, 8), ("occurrence", QUOTE_LINE + 1, 13)))
     result = anchorer.resolve(note)
     if not isinstance(result, Anchor):

@@ -46,7 +46,7 @@ class Preview:
         try:
             config, plan = self._plan(changed)
             last = None if self.showing_errors else self.site
-            whole = last is None or (last.plan.edition, last.plan.slugs) != (plan.edition, plan.slugs)
+            whole = last is None or (last.plan.edition_key, last.plan.slugs) != (plan.edition_key, plan.slugs)
             spool, reused = (Spool(), {}) if whole else (last.spool, {r.slug: r for r in last.results})
             site = render_site(config, self.cache, plan, spool, reused, live_reload=self.live_reload)
             self.cache.forget_build(self.output)  # `build` must not take the preview's pages for its own

@@ -72,17 +72,17 @@ def _child(node: yaml.Node | None, key: str | int) -> tuple[yaml.Node | None, ya
     return None
 
 
-def read_source(path: Path, display: str) -> str:
+def read_source(path: Path, shown_path: str) -> str:
     """Read a UTF-8 text file; tolerate a byte-order mark and CRLF, refuse binary or huge files."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise UserError([Diagnostic(display, 1, 1, "file not found", "check the path")])
+        raise UserError([Diagnostic(shown_path, 1, 1, "file not found", "check the path")])
     except OSError as exc:
-        raise UserError([Diagnostic(display, 1, 1, f"cannot read file: {exc.strerror}")])
+        raise UserError([Diagnostic(shown_path, 1, 1, f"cannot read file: {exc.strerror}")])
     if len(raw) > MAX_FILE_BYTES:
         raise UserError([Diagnostic(
-            display, 1, 1, f"file is too large ({len(raw):,} bytes)",
+            shown_path, 1, 1, f"file is too large ({len(raw):,} bytes)",
             f"files of content, notes and configuration must stay under {MAX_FILE_BYTES:,} bytes",
         )])
     try:
@@ -91,11 +91,11 @@ def read_source(path: Path, display: str) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise UserError([Diagnostic(
-            display, line, col, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            shown_path, line, col, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
             "save the file with UTF-8 encoding",
         )])
     if "\x00" in text:
-        raise UserError([Diagnostic(display, 1, 1, "file is binary, not text")])
+        raise UserError([Diagnostic(shown_path, 1, 1, "file is binary, not text")])
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 
@@ -103,41 +103,41 @@ def read_source(path: Path, display: str) -> str:
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
-def split_front_matter(text: str, display: str) -> tuple[str, str, int]:
+def split_front_matter(text: str, shown_path: str) -> tuple[str, str, int]:
     """Split `---` front matter from the body: (yaml text, body, line where the body starts)."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise UserError([Diagnostic(
-            display, 1, 1, "missing front matter",
+            shown_path, 1, 1, "missing front matter",
             "the file must start with a line '---', then YAML fields, then another '---'",
         )])
     for index in range(1, len(lines)):
         if _FENCE.match(lines[index]):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
     raise UserError([Diagnostic(
-        display, 1, 1, "front matter is not closed",
+        shown_path, 1, 1, "front matter is not closed",
         "add a line '---' after the last field of the front matter",
     )])
 
 
-def parse_yaml(text: str, display: str, first_line: int = 1) -> YamlDoc:
+def parse_yaml(text: str, shown_path: str, first_line: int = 1) -> YamlDoc:
     """Parse one YAML document, refusing duplicate keys; errors point at the file's own lines."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is not None:
-            _refuse_duplicate_keys(node, display, first_line)
+            _refuse_duplicate_keys(node, shown_path, first_line)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise UserError([_yaml_error(exc, text, display, first_line)])
+        raise UserError([_yaml_error(exc, text, shown_path, first_line)])
     except yaml.YAMLError as exc:
-        raise UserError([Diagnostic(display, first_line, 1, f"invalid YAML: {exc}")])
+        raise UserError([Diagnostic(shown_path, first_line, 1, f"invalid YAML: {exc}")])
     finally:
         loader.dispose()
-    return YamlDoc(display, data, node, first_line)
+    return YamlDoc(shown_path, data, node, first_line)
 
 
-def _refuse_duplicate_keys(node: yaml.Node, display: str, first_line: int) -> None:
+def _refuse_duplicate_keys(node: yaml.Node, shown_path: str, first_line: int) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -145,15 +145,15 @@ def _refuse_duplicate_keys(node: yaml.Node, display: str, first_line: int) -> No
             line = first_line + key_node.start_mark.line
             if key in seen:
                 raise UserError([Diagnostic(
-                    display, line, key_node.start_mark.column + 1,
+                    shown_path, line, key_node.start_mark.column + 1,
                     f"duplicate field '{key}' (first given on line {seen[key]})",
                     "keep one of the two lines",
                 )])
             seen[key] = line
-            _refuse_duplicate_keys(value_node, display, first_line)
+            _refuse_duplicate_keys(value_node, shown_path, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _refuse_duplicate_keys(item, display, first_line)
+            _refuse_duplicate_keys(item, shown_path, first_line)
 
 
 def yaml_scalar(text: str) -> str:
@@ -185,7 +185,7 @@ def _escaped(ch: str) -> str:
 _KEY_LINE = re.compile(r"^(?P<indent>\s*(?:- +)?)(?P<key>[A-Za-z_][\w-]*):(?P<space>\s*)(?P<value>.*)$")
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, text: str, display: str, first_line: int) -> Diagnostic:
+def _yaml_error(exc: yaml.MarkedYAMLError, text: str, shown_path: str, first_line: int) -> Diagnostic:
     """Say what went wrong in words a contributor can act on, at the line that causes it: the
     parser's own message often names a symptom a line or two later."""
     lines = text.split("\n")
@@ -200,7 +200,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str, display: str, first_line: 
         row, col, message, hint = found
     else:
         message, hint = f"invalid YAML: {problem}", "check the indentation and quoting of this line"
-    return Diagnostic(display, first_line + row, col, message, hint)
+    return Diagnostic(shown_path, first_line + row, col, message, hint)
 
 
 def _tab_indent(lines: list[str], row: int):

@@ -27,7 +27,7 @@ def anchorer() -> Anchorer:
 
 def note(quote: str, **fields) -> Note:
     positions = (("type", 2, 7), ("quote", 3, 8), ("prefix", 4, 9), ("suffix", 5, 9), ("occurrence", 6, 13))
-    values = dict(id="n", article="harbour-pier", display="annotations/harbour-pier/n.md", type="context",
+    values = dict(id="n", article="harbour-pier", shown_path="annotations/harbour-pier/n.md", type="context",
                   quote=quote, prefix="", suffix="", occurrence=None, author="A", sources=(), corrected="",
                   date="", body="Body.", positions=positions)
     values.update(fields)

@@ -103,7 +103,7 @@ def test_an_edition_without_a_content_folder_has_no_articles(tmp_path):
 def test_every_front_matter_field_is_read_with_the_lines_of_title_and_highlights(tmp_path):
     article, problems = one_article(tmp_path, FULL)
     assert problems == []
-    assert (article.slug, article.display) == ("story", "content/story.md")
+    assert (article.slug, article.shown_path) == ("story", "content/story.md")
     assert article.title == "Harbour council votes to rebuild the pier"
     assert article.authors == ("Mara Lindqvist", "Tom Oduya")
     assert article.byline == "By Mara Lindqvist and Tom Oduya" and article.outlet == "Example Courier"

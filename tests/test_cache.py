@@ -312,7 +312,7 @@ def test_a_first_build_reads_sources_on_every_core_and_gets_the_same_digests(tmp
     assert digests.fresh == set(sources) and digests.read == len(sources) > 10
     for name in sources:
         stat = os.stat(name)
-        assert digests.known[name] == f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino} " \
+        assert digests.remembered[name] == f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino} " \
                                       f"{hashlib.sha256(Path(name).read_bytes()).hexdigest()}"
         assert digests.digest(name) == hashlib.sha256(Path(name).read_bytes()).hexdigest()
     built = []

@@ -14,7 +14,7 @@ from conftest import Result, run_main
 from glossator import commands
 from glossator.commands import ProgressBar
 from glossator.diagnostics import Report
-from glossator.pipeline import Built
+from glossator.pipeline import BuildSummary
 
 NOTES = "annotations/harbour-pier"
 NEXT = "next: write the note below the closing '---', add its sources, then run: python build.py check"
@@ -203,7 +203,7 @@ class FakeBuild:
             progress.started -= 5
             progress(1, 3)
             progress(3, 3)
-        return Built(Report(), 4, 2, None)
+        return BuildSummary(Report(), 4, 2, None)
 
 
 def test_on_a_terminal_a_build_draws_a_progress_bar_and_clears_it_before_the_summary(edition, capsys, monkeypatch):

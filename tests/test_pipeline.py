@@ -39,9 +39,9 @@ def test_a_key_changes_with_its_articles_notes_and_the_edition_with_the_options(
     note = edition / NOTE
     note.write_text(note.read_text().replace("damaged", "broken"), encoding="utf-8")
     _, edited = plan_of(edition)
-    assert edited.keys != plan.keys and edited.edition == plan.edition
+    assert edited.keys != plan.keys and edited.edition_key == plan.edition_key
     _, previewed = plan_of(edition, live_reload="/livereload.js?port=1")
-    assert previewed.edition != edited.edition and previewed.keys != edited.keys
+    assert previewed.edition_key != edited.edition_key and previewed.keys != edited.keys
 
 
 def test_replanning_an_edited_article_gives_the_whole_plans_keys(edition):
@@ -102,7 +102,7 @@ def test_render_site_raises_on_errors_and_on_warnings_when_strict(edition):
 def test_an_article_job_returns_its_problems_rather_than_raising(edition):
     (edition / "content/harbour-pier.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
     _, plan = plan_of(edition)
-    result = render_article(ArticleJob(str(edition), None, "harbour-pier", plan.edition))
+    result = render_article(ArticleJob(str(edition), None, "harbour-pier", plan.edition_key))
     assert result.files == [] and result.parts is None
     assert [(d.path, d.severity) for d in result.diagnostics][0] == ("content/harbour-pier.md", "error")
 

@@ -45,7 +45,7 @@ def anchorer(tmp_path: Path) -> Anchorer:
     path = tmp_path / "pier.md"
     path.write_text(ARTICLE, encoding="utf-8")
     article = load_article(path, "content/pier.md", Report())
-    return Anchorer(article_text(article), article.display)
+    return Anchorer(article_text(article), article.shown_path)
 
 
 def note(quote: str, prefix: str = "") -> Note:
