@@ -1,14 +1,13 @@
-"""Contributors: the `note` scaffold, check's output formats, schema and validator agreement,
-`check --fix` after an article's text changes, and the contributors page."""
+"""Contributors, end to end through build.py: the `note` scaffold, schema and validator agreement,
+`check --fix` after an article's text changes, the contributors page and the pre-commit hook.
+(Each stage on its own: test_scaffold, test_commands, test_repair.)"""
 
 from __future__ import annotations
 
-import json
-import os
 import re
+import shlex
 import subprocess
 import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -21,12 +20,6 @@ from glossator.notes import load_note
 from glossator.yamldoc import load_schema, parse_yaml
 
 NOTES = "annotations/harbour-pier"
-
-
-def run_env(*args: str, cwd: Path, **env: str):
-    done = subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, **env}, timeout=120)
-    return done
 
 
 # --- build.py note -----------------------------------------------------------------------
@@ -58,86 +51,6 @@ def test_note_scaffold_for_a_repeated_quote_needs_a_choice_then_writes_a_prefix(
     page = (edition / "_site/harbour-pier/index.html").read_text(encoding="utf-8")
     second = page.index("The ferry company", page.index("The ferry company") + 1)
     assert page.rindex('data-note="the-ferry-company"', 0, second + 20) > page.index("The ferry company")
-
-
-def test_note_scaffold_never_overwrites(edition):
-    for _ in range(2):
-        assert run_cli("note", "harbour-pier", "--quote", "Ana Ruiz", "--author", "x", cwd=edition).code == 0
-    assert (edition / NOTES / "ana-ruiz.md").is_file() and (edition / NOTES / "ana-ruiz-2.md").is_file()
-
-
-@pytest.mark.parametrize("args, message", [
-    (["harbour-pier", "--quote", "Quantum chromodynamics"], "error: not found"),
-    (["harbor-pier", "--quote", "Ana Ruiz"], "error: no article 'harbor-pier'"),
-    (["harbour-pier", "--quote", "Ana Ruiz", "--type", "opinion"], "error: unknown note type 'opinion'"),
-    (["harbour-pier", "--quote", "The ferry company", "--occurrence", "3"], "error: occurrence 3 is out of range"),
-])
-def test_note_scaffold_refuses_what_the_build_refuses(edition, args, message):
-    before = sorted(p.name for p in (edition / NOTES).iterdir())
-    result = run_cli("note", *args, "--author", "x", cwd=edition)
-    assert result.code == 1 and message in result.stderr and "Traceback" not in result.stderr
-    assert sorted(p.name for p in (edition / NOTES).iterdir()) == before
-
-
-# --- output formats --------------------------------------------------------------------------
-
-def break_edition(edition: Path) -> None:
-    (edition / NOTES / "typo.md").write_text(
-        "---\ntype: context\nquote: engineers fuond cracks\nauthor: A\n---\nText: 100% sure, a, b.\n", encoding="utf-8")
-    (edition / NOTES / "unsourced.md").write_text(
-        "---\ntype: context\nquote: Ana Ruiz\nauthor: A\n---\nText.\n", encoding="utf-8")
-
-
-WORKFLOW_COMMAND = re.compile(r"^::(error|warning) file=([^,:]+),line=(\d+),col=(\d+),title=([^,:]+)::(.+)$")
-
-
-def test_github_format_is_one_workflow_command_per_problem(edition):
-    break_edition(edition)
-    done = run_env("check", cwd=edition, GITHUB_ACTIONS="true")
-    assert done.returncode == 1
-    lines = done.stdout.splitlines()
-    commands = [WORKFLOW_COMMAND.match(line) for line in lines]
-    assert all(commands), lines
-    found = {(m.group(1), m.group(2), m.group(3), m.group(4)) for m in commands}
-    assert ("error", f"{NOTES}/typo.md", "3", "8") in found
-    assert ("warning", f"{NOTES}/unsourced.md", "1", "1") in found
-    typo = next(m for m in commands if m.group(2).endswith("typo.md") and m.group(1) == "error")
-    assert "%0Ahint: did you mean" in typo.group(6) and "\n" not in typo.group(6)
-    pasted = typo.group(6).split("Replace the quote line with: ", 1)[1]
-    assert yaml.safe_load(pasted.replace("%25", "%")) == {"quote": "engineers found cracks"}
-
-
-def test_github_format_escapes_percent_and_newlines():
-    from glossator.diagnostics import Diagnostic, as_github
-
-    line = as_github(Diagnostic("a,b:c.md", 2, 3, "100% wrong\nsecond", "fix, then: rerun"))
-    assert line == "::error file=a%2Cb%3Ac.md,line=2,col=3,title=Glossator error::100%25 wrong%0Asecond%0Ahint: fix, then: rerun"
-
-
-def test_json_format_for_tools(edition):
-    break_edition(edition)
-    done = run_env("check", "--format", "json", cwd=edition)
-    assert done.returncode == 1
-    report = json.loads(done.stdout)
-    assert report["errors"] == 1 and report["warnings"] == 2  # neither note cites a source
-    problem = next(d for d in report["diagnostics"] if d["severity"] == "error")
-    assert problem["path"] == f"{NOTES}/typo.md" and (problem["line"], problem["col"]) == (3, 8)
-    assert problem["message"].startswith("not found") and problem["hint"].startswith("did you mean")
-    pasted = problem["hint"].split("Replace the quote line with: ", 1)[1]
-    assert yaml.safe_load(pasted) == {"quote": "engineers found cracks"}
-    for name in ("typo", "unsourced"):
-        (edition / NOTES / f"{name}.md").unlink()
-    clean = run_env("check", "--format", "json", cwd=edition)
-    assert clean.returncode == 0 and json.loads(clean.stdout) == {"errors": 0, "warnings": 0, "diagnostics": []}
-
-
-def test_text_format_has_no_colour_off_a_terminal_and_strict_fails_on_warnings(edition):
-    (edition / NOTES / "unsourced.md").write_text("---\ntype: context\nquote: Ana Ruiz\nauthor: A\n---\nText.\n",
-                                                  encoding="utf-8")
-    done = run_env("check", cwd=edition)
-    assert done.returncode == 0 and "\033[" not in done.stderr and ": warning: note cites no source" in done.stderr
-    strict = run_env("check", "--strict", "--format", "json", cwd=edition)
-    assert strict.returncode == 1 and json.loads(strict.stdout)["warnings"] == 1
 
 
 # --- schema and validator agree ---------------------------------------------------------------
@@ -255,7 +168,7 @@ def test_fix_rewrites_only_quotes_with_one_clear_replacement(edition):
                                                      "quote: engineers found serious cracks in its supports")
 
 
-# --- credits and documents --------------------------------------------------------------------
+# --- credits and the pre-commit hook----------------------------------------------------------------
 
 def test_contributors_page_lists_each_author_with_their_notes(edition):
     assert run_cli("build", cwd=edition).code == 0
@@ -266,10 +179,13 @@ def test_contributors_page_lists_each_author_with_their_notes(edition):
     assert "Note by @tester" in article and "Note by Test Author" in article
 
 
-def test_contributor_documents():
-    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    for topic in ("GitHub's web editor", "build.py note", "What makes a good note", "Corrections, context",
-                  "How review works"):
-        assert topic in guide, topic
-    assert "- [ ]" in (REPO / ".github/pull_request_template.md").read_text(encoding="utf-8")
-    assert "entry: python build.py check" in (REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+def test_the_pre_commit_hook_runs_check_on_the_edition(edition):
+    hook = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0]["hooks"][0]
+    assert re.match(hook["files"], "annotations/harbour-pier/cracks.md") and hook["pass_filenames"] is False
+    command = [sys.executable if word == "python" else str(REPO / word) if word.endswith(".py") else word
+               for word in shlex.split(hook["entry"])]
+    assert subprocess.run(command, cwd=edition, capture_output=True).returncode == 0
+    (edition / NOTES / "typo.md").write_text("---\ntype: context\nquote: engineers fuond\nauthor: A\n---\nT.\n",
+                                             encoding="utf-8")
+    refused = subprocess.run(command, cwd=edition, capture_output=True, text=True)
+    assert refused.returncode == 1 and "typo.md:3:8: error: not found" in refused.stderr

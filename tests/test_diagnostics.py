@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from glossator.diagnostics import Diagnostic, Report, as_json, render
+from glossator.diagnostics import Diagnostic, Report, as_github, as_json, render
 
 
 def test_a_problem_is_one_line_with_its_hint_below():
@@ -28,3 +28,9 @@ def test_errors_and_warnings_are_counted_and_sorted_by_place():
     data = json.loads(as_json(report.sorted()))
     assert data["errors"] == 2 and data["warnings"] == 1
     assert render(report.sorted(), "text").splitlines()[0] == "a.md:2:5: error: early"
+
+
+def test_a_workflow_command_escapes_what_github_would_read_as_syntax():
+    line = as_github(Diagnostic("a,b:c.md", 2, 3, "100% wrong\nsecond", "fix, then: rerun"))
+    assert line == ("::error file=a%2Cb%3Ac.md,line=2,col=3,title=Glossator error::"
+                    "100%25 wrong%0Asecond%0Ahint: fix, then: rerun")
