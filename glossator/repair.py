@@ -3,6 +3,7 @@ match, but only where one passage is close enough and clearly closer than any ot
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -60,16 +61,23 @@ def proposed_quote(anchorer: Anchorer, note: Note) -> str:
     return new_quote if isinstance(anchorer.resolve(replace(note, quote=new_quote)), Anchor) else ""
 
 
+# The line that closes front matter, as `yamldoc.split_front_matter` reads it, in a file that may
+# end its lines with CRLF.
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+
+
 def _rewrite(root: Path, note: Note, new_quote: str) -> Rewrite:
-    """Replace the `quote:` value in the note file, leaving every other byte as it was."""
+    """Replace the `quote:` value in the note file, leaving every other byte as it was (line
+    endings, a byte-order mark, the Unicode form of the rest of the text)."""
     path = root / note.shown_path
-    text = read_source(path, note.shown_path)
+    read_source(path, note.shown_path)  # refuses what the build refuses
+    text = path.read_bytes().decode("utf-8")
     front_start = text.index("\n") + 1
-    front_end = text.index("\n---", front_start - 1)
+    front_end = _CLOSING_FENCE.search(text, front_start).start()
     node = next(value for key, value in yaml.compose(text[front_start:front_end]).value if key.value == "quote")
     start, end = front_start + node.start_mark.index, front_start + node.end_mark.index
-    old_value = text[start:end]
-    fixed = text[:start] + yaml_scalar(new_quote) + ("\n" if old_value.endswith("\n") else "") + text[end:]
+    line_end = text[start:end][len(text[start:end].rstrip("\r\n")):]
+    fixed = text[:start] + yaml_scalar(new_quote) + line_end + text[end:]
     write_atomically(path, [fixed.encode("utf-8")])
     line, col = note.where("quote")
     return Rewrite(note.shown_path, line, col, " ".join(note.quote.split()), new_quote)

@@ -132,3 +132,12 @@ def test_each_fixable_note_is_rewritten_in_file_name_order(tmp_path):
     ]
     assert (root / NOTES / "c-fine.md").read_text(encoding="utf-8") == note_text("on Tuesday")
     assert repair_quotes(root) == [], "a second run finds nothing left to fix"
+
+
+def test_line_endings_a_byte_order_mark_and_the_rest_of_the_text_stay_as_they_were(tmp_path):
+    before = ("\ufeff---\r\ntype: context\r\nquote: the old ferry peer\r\nauthor: Jose\u0301\r\n...\r\n"
+              "Cafe\u0301 owners welcomed it.\r\n")
+    root = edition(tmp_path, {"crlf": before})
+    assert [r.new for r in repair_quotes(root)] == ["the old ferry pier"]
+    after = (root / NOTES / "crlf.md").read_bytes()
+    assert after == before.replace("the old ferry peer", "the old ferry pier").encode("utf-8")
