@@ -23,11 +23,18 @@ def run(args: argparse.Namespace) -> int:
         _print(args, error.diagnostics)
         if _style(args) != "json":
             errors = sum(1 for d in error.diagnostics if d.severity == "error")
-            print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.", file=sys.stderr)
+            # --strict stops on warnings alone
+            count = counted(errors, "error") if errors else f"{counted(len(error.diagnostics), 'warning')} (--strict)"
+            print(f"{count}; nothing was written.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was changed.", file=sys.stderr)
         return 130
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 warning', '2 warnings'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _style(args: argparse.Namespace) -> str:
@@ -71,8 +78,9 @@ def _build(args: argparse.Namespace) -> int:
     _print(args, built.report.sorted())
     verb = "up to date:" if built.up_to_date else "built"
     search = "" if built.search_seconds is None else f"; search index {built.search_seconds:.2f} s"
-    _summary(args, f"{verb} {built.pages} pages with {built.notes} notes in {output} "
-                   f"({len(built.report.warnings)} warnings, {time.perf_counter() - started:.2f} s{search})")
+    warnings = counted(len(built.report.warnings), "warning")
+    _summary(args, f"{verb} {counted(built.pages, 'page')} with {counted(built.notes, 'note')} in {output} "
+                   f"({warnings}, {time.perf_counter() - started:.2f} s{search})")
     return 0
 
 
@@ -107,7 +115,8 @@ def _check(args: argparse.Namespace) -> int:
             print(rewrite.format())
     articles, notes, report = check(args.root, args.strict, jobs=args.jobs)
     _print(args, report.sorted())
-    _summary(args, f"ok: {articles} articles, {notes} notes anchored, {len(report.warnings)} warnings")
+    _summary(args, f"ok: {counted(articles, 'article')}, {counted(notes, 'note')} anchored, "
+                   f"{counted(len(report.warnings), 'warning')}")
     return 0
 
 

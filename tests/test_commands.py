@@ -90,6 +90,16 @@ def test_strict_check_stops_on_a_warning(edition, capsys):
     ran = run(capsys, "check", "--strict", root=edition)
     assert (ran.code, ran.stdout) == (1, "")
     assert ran.stderr.startswith("annotations/harbour-pier/one.md:1:1: warning: note cites no source\n")
+    assert ran.stderr.endswith("\n1 warning (--strict); nothing was written.\n")
+
+
+def test_counts_in_the_summaries_are_singular_for_one(edition, capsys):
+    add_note(edition, "one", "Ana Ruiz")
+    assert run(capsys, "check", root=edition).stdout == "ok: 1 article, 3 notes anchored, 1 warning\n"
+    for name in ("one", "cracks"):
+        (edition / NOTES / f"{name}.md").unlink()
+    assert run(capsys, "check", root=edition).stdout == "ok: 1 article, 1 note anchored, 0 warnings\n"
+    assert re.match(r"built \d+ pages with 1 note in .+ \(0 warnings, ", run(capsys, "build", root=edition).stdout)
 
 
 def test_json_format_prints_one_json_document_and_no_summary_or_count(edition, capsys):
