@@ -617,7 +617,7 @@ def render_article_file(article: ImportedArticle) -> str:
     return f"---\n{front}---\n\n{article.body}"
 
 
-def slugify(title: str, max_length: int = 60) -> str:
+def slugify(title: str, max_length: int = 60, fallback: str = "article") -> str:
     """A URL-safe name from a title: 'Report: U.S. intercepts ...' -> 'report-us-intercepts-...'."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", " ", ascii_title.lower().replace(".", "").replace("'", "")).split()
@@ -627,4 +627,4 @@ def slugify(title: str, max_length: int = 60) -> str:
         if len(candidate) > max_length:
             break
         slug = candidate
-    return slug or "article"
+    return slug or fallback

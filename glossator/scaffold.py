@@ -29,6 +29,8 @@ def new_note(root: Path, slug: str, quote: str, note_type: str, author: str | No
     report = Report()
     articles = {a.slug: a for a in load_articles(config, report)}
     article = articles.get(slug)
+    if article is None and (config.content_dir / f"{slug}.md").is_file():
+        raise UserError(report.sorted())  # the article is there, but its front matter has errors
     if article is None:
         close = difflib.get_close_matches(slug, list(articles), n=1)
         raise UserError([Diagnostic(f"content/{slug}.md", 1, 1, f"no article '{slug}'",
@@ -57,7 +59,7 @@ def new_note(root: Path, slug: str, quote: str, note_type: str, author: str | No
 
 def _free_id(folder: Path, quote: str) -> str:
     """An id from the quote's first words that no note of the article has yet."""
-    base = slugify(quote, max_length=40) or "note"
+    base = slugify(quote, max_length=40, fallback="note")
     note_id, number = base, 1
     while (folder / f"{note_id}.md").exists():
         number += 1

@@ -218,3 +218,16 @@ def test_a_note_without_an_author_is_not_written_when_git_has_no_name(root, git_
     with pytest.raises(UserError):
         new_note(root, "harbour-pier", "closed in 2019", "context", None, None)
     assert not (root / "annotations").exists()
+
+
+def test_an_article_with_front_matter_errors_is_named_with_its_error_not_called_missing(root):
+    (root / "content/ferry-news.md").write_text("---\ntitle: Ferry news\ntitel: typo\n---\nNothing new.\n",
+                                                encoding="utf-8")
+    problem = refusal(root, "ferry-news", "Nothing new")
+    assert (problem.path, problem.line) == ("content/ferry-news.md", 3) and "titel" in problem.message
+
+
+def test_a_quote_with_no_latin_letters_gets_a_note_id_not_an_article_one(root):
+    (root / "content/ferry-news.md").write_text("---\ntitle: Ferry news\n---\nПаром «Ракета» вышел.\n",
+                                                encoding="utf-8")
+    assert new_note(root, "ferry-news", "«Ракета»", "context", "@me", None).name == "note.md"
