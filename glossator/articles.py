@@ -78,7 +78,7 @@ def load_article(path: Path, shown_path: str, report: Report) -> Article | None:
     front, body, body_line = split_front_matter(text, shown_path)
     doc = parse_yaml(front, shown_path, first_line=2)
     problems = validate(doc, "article")
-    problems += _check_values(doc)
+    problems += _check_values(doc, {(problem.line, problem.col) for problem in problems})
     if problems:
         report.extend(problems)
         return None
@@ -97,14 +97,16 @@ def load_article(path: Path, shown_path: str, report: Report) -> Article | None:
     )
 
 
-def _check_values(doc: YamlDoc) -> list[Diagnostic]:
-    """Dates of the right form that no calendar has (the schema checks the form)."""
+def _check_values(doc: YamlDoc, reported: set[tuple[int, int]]) -> list[Diagnostic]:
+    """Dates that no calendar has, among those whose form the schema did not refuse (at a
+    place already `reported`)."""
     problems = []
     data = doc.data if isinstance(doc.data, dict) else {}
     for key in ("updated", "published"):
         value = data.get(key)
-        if isinstance(value, str) and re.match(r"^\d{4}-", value) and not is_iso_timestamp(value):
-            line, col = doc.position(key)
+        line, col = doc.position(key)
+        if isinstance(value, str) and re.match(r"^\d{4}-", value) and not is_iso_timestamp(value) \
+                and (line, col) not in reported:
             problems.append(Diagnostic(doc.path, line, col, f"field '{key}' is not a real date or time: {value!r}",
                                        "write it as '2013-10-21T21:54:00-04:00' (date, time, UTC offset)"))
     return problems

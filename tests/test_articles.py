@@ -189,3 +189,10 @@ def test_loading_keeps_the_good_articles_and_reports_every_bad_one_in_name_order
         ("content/a-no-front-matter.md", 1, 1, "missing front matter"),
         ("content/b-title-a-number.md", 2, 8, "field 'title' must be a string, not an integer"),
     ]
+
+
+@pytest.mark.parametrize("value", ["'2024-1-05'", "'2024-01-05 noon'"])
+def test_a_date_of_the_wrong_form_gets_one_error_not_two(tmp_path, value):
+    article, problems = one_article(tmp_path, simple(published=value))
+    assert article is None and len(problems) == 1 and problems[0][1:3] == (3, 12)
+    assert "not a real date" not in problems[0][3]
