@@ -177,10 +177,12 @@ class Anchorer:
         """One line per match: where it is, its context, and the selector that picks it."""
         lines = [intro]
         for number, match in enumerate(matches, start=1):
-            before_words = self._before(match).split()[-CONTEXT_WORDS:]
-            after_words = self._after(match).split()[:CONTEXT_WORDS]
-            quote = self.norms[match.block].text[match.start:match.end]
-            context = f'"...{" ".join(before_words)} [{quote}] {" ".join(after_words)}..."'
+            text = self.norms[match.block].text
+            gap_before = " " if match.start == 0 or text[match.start - 1].isspace() else ""
+            gap_after = " " if match.end == len(text) or text[match.end].isspace() else ""
+            before = " ".join(self._before(match).split()[-CONTEXT_WORDS:])
+            after = " ".join(self._after(match).split()[:CONTEXT_WORDS])
+            context = f'"...{before}{gap_before}[{text[match.start:match.end]}]{gap_after}{after}..."'
             lines.append(f"{self.shown_path}:{self._line(match)}: {context}")
             lines.append(f"  {self._selector_for(match, matches, number)}")
         return "\n".join(lines)

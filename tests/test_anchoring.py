@@ -219,3 +219,15 @@ def test_the_selector_of_an_ambiguous_quote_can_be_pasted(anchorer):
     for line in lines:
         prefix = yaml.safe_load(line)["prefix"]  # the "# or occurrence: N" after it is a YAML comment
         assert isinstance(anchorer.resolve(note("The ferry company", prefix=prefix)), Anchor)
+
+
+def test_the_context_of_each_match_is_spaced_as_the_text_is(tmp_path):
+    path = tmp_path / "story.md"
+    path.write_text("---\ntitle: T\n---\nThe vote went to Ana Ruiz. The ferry left.\n\n"
+                    "Then Ana Ruiz, the leader, spoke of (Ana Ruiz)\n", encoding="utf-8")
+    article = load_article(path, "content/story.md", Report())
+    hint = Anchorer(article_text(article), "content/story.md").resolve(note("Ana Ruiz")).hint
+    contexts = [line.split(": ", 1)[1] for line in hint.splitlines() if line.startswith("content/story.md")]
+    assert contexts == ['"...T The vote went to [Ana Ruiz]. The ferry left. Then Ana..."',
+                        '"...Ana Ruiz. The ferry left. Then [Ana Ruiz], the leader, spoke of (Ana..."',
+                        '"...Ruiz, the leader, spoke of ([Ana Ruiz])..."']
