@@ -139,20 +139,16 @@ def test_an_occurrence_past_the_last_match_is_refused_at_the_occurrence_line(roo
     assert "--occurrence" not in problem.hint
 
 
-def test_an_occurrence_is_replaced_by_a_prefix_that_picks_the_same_match(root):
-    path = new_note(root, "harbour-pier", "Ana Ruiz", "context", "@me", 2)
-    text = path.read_text(encoding="utf-8")
-    assert "\nquote: Ana Ruiz\nprefix: said nothing.\nauthor: '@me'\n" in text
-    assert "occurrence" not in text and "suffix" not in text
-    assert anchored_lines(root) == {"ana-ruiz": 6}
-
-
-def test_with_no_words_before_the_match_a_suffix_is_written(root):
-    path = new_note(root, "harbour-pier", "The ferry pier", "context", "@me", 1)
-    text = path.read_text(encoding="utf-8")
-    assert "\nquote: The ferry pier\nsuffix: The ferry\nauthor: '@me'\n" in text
-    assert "prefix" not in text and "occurrence" not in text
-    assert anchored_lines(root) == {"the-ferry-pier": 2}
+@pytest.mark.parametrize("quote, occurrence, selector, note_id, line", [
+    ("Ana Ruiz", 2, "prefix: said nothing.", "ana-ruiz", 6),  # the occurrence becomes a prefix
+    ("The ferry pier", 1, "suffix: The ferry", "the-ferry-pier", 2),  # no words before it: a suffix
+])
+def test_an_occurrence_is_replaced_by_a_selector_that_picks_the_same_match(root, quote, occurrence, selector,
+                                                                            note_id, line):
+    text = new_note(root, "harbour-pier", quote, "context", "@me", occurrence).read_text(encoding="utf-8")
+    assert f"\nquote: {quote}\n{selector}\nauthor: '@me'\n" in text
+    assert sum(field in text for field in ("occurrence", "prefix", "suffix")) == 1
+    assert anchored_lines(root) == {note_id: line}
 
 
 def test_the_occurrence_stays_when_no_prefix_or_suffix_is_unique(root):
