@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Build-speed benchmark: prints a table of Glossator's clean build, no-change rebuild,
 one-note edit, one-article edit and template edit at each size, with wall time, CPU time and
-peak memory of the whole process tree (medians of --runs runs); optionally Hugo, Jekyll,
-Pelican and MkDocs on the same articles (without notes) in the same run, with ratios.
+peak memory of the whole process tree (medians of --runs runs), and of the floor
+(bench/floor.py: the least work the stack allows for the same edition), every wall time also
+as a multiple of the floor's; optionally Hugo, Jekyll, Pelican and MkDocs on the same articles
+(without notes) in the same run.
 
     python bench/run.py                                  # 100, 1,000 and 10,000 articles
     python bench/run.py --sizes 1000 --peers             # beside the peers (installs them)
     python bench/run.py --sizes 10000 --peers hugo jekyll   # beside some of them
     python bench/run.py --corpus /path/to/edition --peers   # an edition you made yourself
+    python bench/run.py --sizes 1000 --peers --markdown table.md   # the README's table
 
 An edition is a folder with content/, annotations/ and site.yaml (bench/generate.py writes
 one); it is copied before it is built, and given the default theme and bench/site.yaml if it
@@ -38,6 +41,7 @@ except ModuleNotFoundError as missing:  # run by a Python without Glossator's de
     sys.exit(f"bench/run.py: {missing}; run it as `make bench ARGS=\"...\"` or with .venv/bin/python")
 
 BUILD = [sys.executable, str(REPO / "build.py"), "build", "--output", "_site"]
+FLOOR = "floor (bench/floor.py)"
 SEARCH = re.compile(r"search index (\d+\.\d+) s")
 
 
@@ -124,6 +128,18 @@ def bench_glossator(edition: Path, size: int, runs: int) -> list[Row]:
     return rows
 
 
+def bench_floor(edition: Path, size: int, runs: int, workdir: Path) -> Row:
+    output = workdir / f"floor-{size}"
+    samples = []
+    for _ in range(runs):
+        shutil.rmtree(output, ignore_errors=True)
+        sample = run_measured([sys.executable, str(REPO / "bench" / "floor.py"), str(edition), str(output)], edition)
+        if sample.code != 0:
+            sys.exit(f"the floor failed in {edition}:\n{sample.stderr[-2000:]}")
+        samples.append(sample)
+    return median_row(size, FLOOR, "clean build", samples)
+
+
 def bench_peers(edition: Path, size: int, runs: int, workdir: Path, names: list[str]) -> list[Row]:
     rows = []
     for peer in (peer for peer in PEERS if not names or peer.name.lower() in names):
@@ -155,17 +171,36 @@ def prepare_edition(source: Path | None, size: int, workdir: Path) -> Path:
     return target
 
 
+def floor_ratio(row: Row, rows: list[Row]) -> str:
+    """The row's wall time as a multiple of the floor's at the same size, or ''."""
+    floor = next((r.wall for r in rows if r.size == row.size and r.tool == FLOOR), 0.0)
+    return f"{row.wall / floor:.2f}" if floor else ""
+
+
 def print_table(rows: list[Row]) -> None:
-    print(f"{'articles':>8}  {'tool':<36} {'scenario':<18} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}")
+    print(f"{'articles':>8}  {'tool':<36} {'scenario':<18} {'wall s':>8} {'x floor':>8} {'CPU s':>8} {'peak MiB':>9}")
     for row in rows:
         cpu = "" if row.cpu != row.cpu else f"{row.cpu:8.2f}"
         peak = "" if row.peak_mb != row.peak_mb else f"{row.peak_mb:9.0f}"
-        print(f"{row.size:>8}  {row.tool:<36} {row.scenario:<18} {row.wall:8.2f} {cpu:>8} {peak:>9}")
+        print(f"{row.size:>8}  {row.tool:<36} {row.scenario:<18} {row.wall:8.2f} {floor_ratio(row, rows):>8} "
+              f"{cpu:>8} {peak:>9}")
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The table as Markdown, for the README."""
+    lines = ["| articles | tool | scenario | wall s | × floor | CPU s | peak MiB |",
+             "| ---: | --- | --- | ---: | ---: | ---: | ---: |"]
+    for row in rows:
+        cpu = "" if row.cpu != row.cpu else f"{row.cpu:.2f}"
+        peak = "" if row.peak_mb != row.peak_mb else f"{row.peak_mb:.0f}"
+        lines.append(f"| {row.size:,} | {row.tool.strip()} | {row.scenario} | {row.wall:.2f} | "
+                     f"{floor_ratio(row, rows)} | {cpu} | {peak} |")
+    return "\n".join(lines) + "\n"
 
 
 def print_ratios(rows: list[Row]) -> None:
-    """Glossator's clean build, without the time it spends in the search indexer, against each
-    peer's clean build of the same articles."""
+    """Glossator's clean build without the time it spends in the search indexer, as a multiple
+    of the floor and of each peer's clean build of the same articles."""
     for size in sorted({row.size for row in rows}):
         clean_rows = {row.tool: row for row in rows if row.size == size and row.scenario == "clean build"}
         ours = clean_rows.get("Glossator")
@@ -185,6 +220,7 @@ def main() -> None:
     parser.add_argument("--peers", nargs="*", metavar="NAME",
                         help="also run Hugo, Jekyll, Pelican and MkDocs (or the ones named)")
     parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file, as Markdown")
     args = parser.parse_args()
     peers = None if args.peers is None else [name.lower() for name in args.peers]
     if peers is not None:
@@ -197,7 +233,7 @@ def main() -> None:
     compile_glossator()
     for source, size in sources:
         edition = prepare_edition(source, size, workdir)
-        ours = bench_glossator(edition, size, args.runs)
+        ours = bench_glossator(edition, size, args.runs) + [bench_floor(edition, size, args.runs, workdir)]
         print_table(ours)  # before the peers, some of which take minutes at 10,000 articles
         print(flush=True)
         rows += ours
@@ -207,6 +243,8 @@ def main() -> None:
             print(flush=True)
     print_table(rows)
     print_ratios(rows)
+    if args.markdown:
+        args.markdown.write_text(markdown_table(rows), encoding="utf-8")
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
 
