@@ -35,10 +35,14 @@ def read_document(path: Path) -> tuple[dict, str]:
     return yaml.load(front, Loader=yaml.CSafeLoader), body
 
 
+ARTICLE_MARKDOWN = markdown.Markdown(extensions=["extra"])
+NOTE_MARKDOWN = markdown.Markdown()  # one instance each, reset between documents: making one costs more
+
+
 def render_article(job: tuple[str, str, str]) -> None:
     edition, output, slug = map(Path, job)
     meta, body = read_document(edition / "content" / f"{slug}.md")
-    page = markdown.markdown(body, extensions=["extra"])
+    page = ARTICLE_MARKDOWN.reset().convert(body)
     notes = []
     folder = edition / "annotations" / slug.name
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
@@ -46,7 +50,7 @@ def render_article(job: tuple[str, str, str]) -> None:
         quote = html.escape(str(note.get("quote", "")), quote=False)
         if quote:
             page = page.replace(quote, f'<mark id="ref-{path.stem}">{quote}</mark>', 1)
-        notes.append({"id": path.stem, "type": note.get("type", ""), "body": markdown.markdown(text)})
+        notes.append({"id": path.stem, "type": note.get("type", ""), "body": NOTE_MARKDOWN.reset().convert(text)})
     target = output / slug.name / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(PAGE.render(title=meta["title"], body=page, notes=notes), encoding="utf-8")
