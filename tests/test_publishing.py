@@ -189,6 +189,11 @@ def test_workflows_pass_actionlint_and_deploy_with_the_official_actions():
     for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
         assert any(uses.startswith(action + "@") for uses in steps), action
     assert "steps.pages.outputs.base_url" in workflows[1].read_text()
+    build_steps = pages["jobs"]["build"]["steps"]
+    cache = next(i for i, step in enumerate(build_steps) if step.get("uses", "").startswith("actions/cache@"))
+    build = next(i for i, step in enumerate(build_steps) if "build.py build" in step.get("run", ""))
+    cached = build_steps[cache]["with"]["path"].split()
+    assert cache < build and cached[0] == ".glossator-cache" and "!.glossator-cache/builds" in cached
     check = yaml.safe_load(workflows[0].read_text())
     triggers = check.get("on", check.get(True))  # YAML 1.1 reads the key `on` as true
     assert "pull_request" in triggers
