@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__, installed_version, worker_count
 from .diagnostics import Diagnostic, Report
-from .edition import EditionParts, Outline, outline_fragments, outline_from_json, outline_to_json
+from .parts import EditionParts, Outline, outline_fragments, outline_from_json, outline_to_json
 from .files import FileStore, write_atomically
 from .publishing import LastSite, Publication, SiteManifest, is_folder
 from .search import SearchRecord

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
-from .edition import EditionPage
+from .parts import EditionPage
 from .files import FileStore
 from .search import SearchRecord, SearchShard, write_shards
 

@@ -12,7 +12,7 @@ import yaml
 from .anchoring import Anchor, Anchorer, normalize_quote
 from .notes import Note
 from .files import write_atomically
-from .pipeline import load_site
+from .stages import load_site
 from .yamldoc import read_source, yaml_scalar
 
 

@@ -17,7 +17,8 @@ from .cache import ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
 from .files import write_atomically
-from .pipeline import Plan, RenderedSite, plan_articles, publish_site, render_site
+from .plan import Plan, plan_articles
+from .stages import RenderedSite, publish_site, render_site
 from .publishing import remove_leftovers, static_files
 from .search import bundles_in
 from .spool import Spool

@@ -331,7 +331,7 @@ def test_jobs_sets_how_many_processes_render_and_the_site_is_the_same(tmp_path, 
     import concurrent.futures
 
     from bench.generate import generate
-    from glossator import pipeline
+    from glossator import pipeline, stages
 
     pools = []
 
@@ -341,7 +341,7 @@ def test_jobs_sets_how_many_processes_render_and_the_site_is_the_same(tmp_path, 
             super().__init__(max_workers=max_workers, **options)
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
-    edition = generate(pipeline.PARALLEL_THRESHOLD, tmp_path / "edition")
+    edition = generate(stages.PARALLEL_THRESHOLD, tmp_path / "edition")
     sites = {}
     for jobs in (1, 3):
         pipeline.build(edition, tmp_path / f"site-{jobs}", use_cache=False, jobs=jobs)

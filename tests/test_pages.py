@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from glossator.pages import article_view, cite_article, display_date, join_names, make_environment, pairing_stylesheet
-from glossator.pipeline import load_site
+from glossator.stages import load_site
 
 
 def test_dates_are_shown_with_their_offset_and_names_joined_as_in_prose():

@@ -1,8 +1,10 @@
-"""The pipeline's stages on their own: planning, re-planning after an edit, rendering the site,
-and the ends `check` and `build` put on them."""
+"""The build's stages on their own (plan, stages) and the ends `check` and `build` put on them:
+planning, re-planning after an edit, rendering the site."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,9 @@ import pytest
 from glossator.cache import ResultCache
 from glossator.config import load_config
 from glossator.diagnostics import UserError
-from glossator.pipeline import ArticleJob, build, check, plan_articles, render_article, render_site
+from glossator.pipeline import build, check
+from glossator.plan import plan_articles
+from glossator.stages import ArticleJob, render_article, render_site
 from glossator.spool import Spool
 
 NOTE = "annotations/harbour-pier/cracks.md"
@@ -119,3 +123,15 @@ def test_a_second_build_of_an_unchanged_edition_stands(edition):
     assert not first.up_to_date and first.pages > 0 and (output / "harbour-pier/index.html").is_file()
     again = build(edition, output)
     assert again.up_to_date and (again.pages, again.notes) == (first.pages, 2) and again.search_seconds is None
+
+
+def test_a_rebuild_that_finds_nothing_changed_loads_no_template_or_markdown_engine(edition):
+    assert not build(edition, edition / "_site").up_to_date
+    probe = ("import runpy, sys\n"
+             "sys.argv = ['build.py', 'build']\n"
+             "try:\n    runpy.run_path(sys.argv[0] if False else %r, run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "print(sorted(name for name in ('jinja2', 'markdown', 'nh3', 'rapidfuzz') if name in sys.modules))\n"
+             ) % str(Path(__file__).resolve().parent.parent / "build.py")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=edition, capture_output=True, text=True, timeout=60)
+    assert "up to date:" in done.stdout and done.stdout.rstrip().endswith("[]"), done.stdout + done.stderr

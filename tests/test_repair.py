@@ -8,7 +8,7 @@ from glossator.anchoring import Anchorer
 from glossator.articles import load_article
 from glossator.diagnostics import Report
 from glossator.notes import Note
-from glossator.pipeline import load_site
+from glossator.stages import load_site
 from glossator.rendering import article_text
 from glossator.repair import Rewrite, proposed_quote, repair_quotes
 

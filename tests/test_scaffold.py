@@ -10,7 +10,7 @@ import pytest
 from glossator import scaffold
 from glossator.diagnostics import UserError
 from glossator.notes import Note
-from glossator.pipeline import load_site
+from glossator.stages import load_site
 from glossator.scaffold import _git_user, new_note, note_file
 
 ARTICLE = """---

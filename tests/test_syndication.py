@@ -21,7 +21,7 @@ import pytest
 
 from conftest import FIXTURES, copy_edition, run_cli
 from glossator.pages import article_view, make_environment
-from glossator.pipeline import load_site
+from glossator.stages import load_site
 from glossator.syndication import web_annotations
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
