@@ -23,6 +23,9 @@ EQUIVALENTS = {
     "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
 }
 CONTEXT_WORDS = 6
+# The characters `\s` matches, which normalization turns into spaces: written into each article
+# page too, so that its "Propose a note" control normalizes a selection as the build does.
+WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
 
 
 @dataclass(frozen=True)

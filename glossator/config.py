@@ -52,6 +52,13 @@ class SiteConfig:
     theme: str
     repository: str
     note_types: tuple[NoteType, ...]
+    branch: str = "main"
+    folder: str = ""  # the edition's folder in the repository: "" or "editions/2013/"
+
+    @property
+    def takes_note_files(self) -> bool:
+        """Whether a reader can send a note file from the page: to GitHub's editor, or by mail."""
+        return self.repository.startswith(("https://github.com/", "mailto:"))
 
     @property
     def base_path(self) -> str:
@@ -137,8 +144,10 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
         language=data.get("language", "en"),
         base_url=normalized_url,
         theme=theme,
-        repository=data.get("repository", ""),
+        repository=data.get("repository", "").rstrip("/"),
         note_types=_note_types(data.get("note_types")),
+        branch=data.get("branch", "main"),
+        folder=data["folder"].strip("/") + "/" if data.get("folder") else "",
     )
     _check_theme(config, doc.position("theme"))
     _check_note_types(config, doc)

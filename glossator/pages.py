@@ -3,19 +3,20 @@ Jinja2 environment and its filters, and the files of one article page."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import jinja2
 
-from .anchoring import AnnotatedArticle
+from .anchoring import CONTEXT_WORDS, EQUIVALENTS, WHITESPACE, AnnotatedArticle
 from .config import SiteConfig
 from .diagnostics import Diagnostic, UserError
-from .rendering import Highlight, mark_section, render_note_markdown
+from .rendering import TEXT_BLOCKS, Highlight, mark_section, render_note_markdown
 from .search import SearchRecord, plain_text
 from .syndication import article_plain_text, news_article_jsonld, web_annotations
 
@@ -79,6 +80,9 @@ def make_environment(config: SiteConfig, live_reload: str = "") -> jinja2.Enviro
     env.filters["cite_article"] = cite_article
     env.filters["cite_note"] = lambda note, article: cite_note(config, note, article)
     env.filters["suggest_note_url"] = lambda article: suggest_note_url(config, article)
+    env.filters["edit_note_url"] = lambda note: edit_note_url(config, note)
+    env.filters["propose_data"] = lambda view: propose_data(config, view)
+    env.filters["report_note_url"] = lambda note: report_note_url(config, note)
     return env
 
 
@@ -146,13 +150,64 @@ Your note: one idea, neutral, sourced, under 120 words.
 """
 
 
+def on_github(config: SiteConfig) -> bool:
+    return config.repository.startswith("https://github.com/")
+
+
+def new_note_url(config: SiteConfig, slug: str, filename: str, text: str) -> str:
+    """Where a reader sends a new note file: GitHub's editor on it, prefilled, in the
+    article's folder; a mail to the editors with the file in its body; or the repository."""
+    if on_github(config):
+        folder = f"{config.folder}annotations/{slug}"
+        return f"{config.repository}/new/{config.branch}/{folder}?" + urlencode({"filename": filename, "value": text})
+    if config.repository.startswith("mailto:"):
+        return config.repository + "?" + urlencode({"subject": f"A note on {slug}", "body": text}, quote_via=quote)
+    return config.repository
+
+
 def suggest_note_url(config: SiteConfig, article) -> str:
-    """A link that opens GitHub's editor on a new note for this article, or the repository."""
-    repository = config.repository.rstrip("/")
-    if not repository.startswith("https://github.com/"):
-        return repository
-    query = urlencode({"filename": "your-note-id.md", "value": NOTE_TEMPLATE})
-    return f"{repository}/new/main/annotations/{article.slug}?{query}"
+    """The article-level "Suggest a note" link, which works without JavaScript."""
+    return new_note_url(config, article.slug, "your-note-id.md", NOTE_TEMPLATE)
+
+
+def edit_note_url(config: SiteConfig, note: NoteView) -> str:
+    """GitHub's editor on the note's own file, or '' when the repository is not on GitHub."""
+    if not on_github(config):
+        return ""
+    return f"{config.repository}/edit/{config.branch}/{config.folder}annotations/{note.article_slug}/{note.id}.md"
+
+
+def report_note_url(config: SiteConfig, note: NoteView) -> str:
+    """A new issue (or mail) about the note, naming it and its permalink."""
+    permalink = config.absolute_url(f"{note.article_slug}/") + f"#note-{note.id}"
+    title = f"{note.label} {note.number} on \u201c{note.article_title}\u201d"
+    body = f"About the note at {permalink}\n\nWhat is wrong, and where you read otherwise:\n"
+    if on_github(config):
+        return f"{config.repository}/issues/new?" + urlencode({"title": title, "body": body})
+    if config.repository.startswith("mailto:"):
+        return config.repository + "?" + urlencode({"subject": title, "body": body}, quote_via=quote)
+    return ""
+
+
+def propose_data(config: SiteConfig, view: ArticleView) -> str:
+    """What the page's "Propose a note" control needs, as JSON for a data block: where to send
+    the note file, and the build's own rules for matching a quote (the normalization, the
+    blocks of text, the context words of a prefix), so that the page and the build agree."""
+    slug = view.article.slug
+    mail = config.repository.startswith("mailto:")
+    data = {
+        "slug": slug,
+        "target": config.repository if mail else f"{config.repository}/new/{config.branch}/{config.folder}annotations/{slug}",
+        "mail": mail,
+        "note_ids": [note.id for note in view.notes],
+        "roots": ["#article-title", ".article ul.highlights", ".article-body"],
+        "block_tags": sorted(TEXT_BLOCKS),
+        "skip": ".block-notes, aside, .noteref, .note-toggle, .propose-here",
+        "whitespace": WHITESPACE,
+        "equivalents": EQUIVALENTS,
+        "context_words": CONTEXT_WORDS,
+    }
+    return json.dumps(data, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c")
 
 
 def article_view(env: jinja2.Environment, config: SiteConfig, item: AnnotatedArticle) -> ArticleView:
