@@ -171,10 +171,14 @@ def prepare_edition(source: Path | None, size: int, workdir: Path) -> Path:
     return target
 
 
+def ratio_to(tool: str, row: Row, rows: list[Row]) -> str:
+    """The row's wall time as a multiple of `tool`'s clean build at the same size, or ''."""
+    base = next((r.wall for r in rows if r.size == row.size and r.tool == tool and r.scenario == "clean build"), 0.0)
+    return f"{row.wall / base:.2f}" if base else ""
+
+
 def floor_ratio(row: Row, rows: list[Row]) -> str:
-    """The row's wall time as a multiple of the floor's at the same size, or ''."""
-    floor = next((r.wall for r in rows if r.size == row.size and r.tool == FLOOR), 0.0)
-    return f"{row.wall / floor:.2f}" if floor else ""
+    return ratio_to(FLOOR, row, rows)
 
 
 def print_table(rows: list[Row]) -> None:
@@ -188,13 +192,13 @@ def print_table(rows: list[Row]) -> None:
 
 def markdown_table(rows: list[Row]) -> str:
     """The table as Markdown, for the README."""
-    lines = ["| articles | tool | scenario | wall s | × floor | CPU s | peak MiB |",
-             "| ---: | --- | --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| articles | tool | scenario | wall s | × floor | × Hugo | CPU s | peak MiB |",
+             "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         cpu = "" if row.cpu != row.cpu else f"{row.cpu:.2f}"
         peak = "" if row.peak_mb != row.peak_mb else f"{row.peak_mb:.0f}"
         lines.append(f"| {row.size:,} | {row.tool.strip()} | {row.scenario} | {row.wall:.2f} | "
-                     f"{floor_ratio(row, rows)} | {cpu} | {peak} |")
+                     f"{floor_ratio(row, rows)} | {ratio_to('Hugo', row, rows)} | {cpu} | {peak} |")
     return "\n".join(lines) + "\n"
 
 

@@ -53,7 +53,7 @@ def test_the_benchmark_times_every_scenario_of_editions_brought_to_it(tmp_path):
     # A Python interpreter alone takes about 10 MiB, and a build's processes use CPU of their own.
     assert all(wall > 0 and cpu > 0 and peak >= 10 for wall, cpu, peak in rows.values()), rows
     markdown = (tmp_path / "table.md").read_text().splitlines()
-    assert markdown[0] == "| articles | tool | scenario | wall s | × floor | CPU s | peak MiB |"
+    assert markdown[0] == "| articles | tool | scenario | wall s | × floor | × Hugo | CPU s | peak MiB |"
     assert sum("| Glossator |" in line for line in markdown) == len(rows)
     assert [line.split(" | ")[4] for line in markdown if "| floor (bench/floor.py) |" in line] == ["1.00", "1.00"]
     edited = (tmp_path / "work" / "edition-3" / "annotations" / "story-00002" / "note-00.md").read_text()
