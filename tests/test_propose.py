@@ -166,6 +166,7 @@ def demo_page(browser, tmp_path_factory):
     (".article ul.highlights", "70 million French phone calls", 0),
     ("#article-title", "massive scale", 0),
     (".article-body", "would would", 0),
+    (".article-body", "Foreign Minister Laurent Fabius", 0),
 ])
 def test_passages_of_the_demo_become_notes_the_build_anchors_there(demo_page, capsys, selector, text, nth):
     page, root = demo_page

@@ -338,6 +338,7 @@
   }
 
   document.addEventListener("mouseup", () => setTimeout(showControl, 0));
+  document.addEventListener("touchend", () => setTimeout(showControl, 300)); // after the handles settle
   document.addEventListener("keyup", (event) => {
     if (event.shiftKey || event.key === "Shift") {
       showControl();
