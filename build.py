@@ -48,6 +48,14 @@ def parser() -> argparse.ArgumentParser:
     note.add_argument("--author", help="your name or GitHub handle (default: git config user.name)")
     note.add_argument("--occurrence", type=int, help="which match to annotate when the quote occurs several times")
 
+    notes = sub.add_parser("import-notes", help="turn W3C Web Annotations or a Hypothesis export into notes")
+    notes.add_argument("path", type=Path, help="the JSON file: a W3C Annotation, AnnotationPage or AnnotationCollection, "
+                                              "or a Hypothesis API search response")
+    notes.add_argument("--article", required=True, help="the slug of the article the annotations are on")
+    notes.add_argument("--dry-run", action="store_true", help="say what would be written, and write nothing")
+    notes.add_argument("--with-replies", action="store_true",
+                       help="append each reply to the note it answers, instead of skipping it")
+
     for command in (build, check):
         command.add_argument("--format", choices=FORMATS,
                              help="how to print problems: text, github (workflow commands; the default "

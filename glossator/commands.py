@@ -16,7 +16,8 @@ DEFAULT_OUTPUT = "_site"
 
 def run(args: argparse.Namespace) -> int:
     """Run one subcommand; user errors are printed as diagnostics and give exit status 1."""
-    handlers = {"import": _import, "build": _build, "check": _check, "serve": _serve, "note": _note}
+    handlers = {"import": _import, "build": _build, "check": _check, "serve": _serve, "note": _note,
+                "import-notes": _import_notes}
     try:
         return handlers[args.command](args)
     except UserError as error:
@@ -132,4 +133,17 @@ def _note(args: argparse.Namespace) -> int:
     target = new_note(args.root, args.article, args.quote, args.type, args.author, args.occurrence)
     print(f"wrote {target.relative_to(args.root) if target.is_relative_to(args.root) else target}")
     print("next: write the note below the closing '---', add its sources, then run: python build.py check")
+    return 0
+
+
+def _import_notes(args: argparse.Namespace) -> int:
+    from .notes_import import import_notes
+
+    outcomes = import_notes(args.root, args.path, args.article, args.dry_run, args.with_replies)
+    for outcome in outcomes:
+        print(outcome.format(str(args.path)))
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("written", "already there", "skipped")}
+    verb = "would be written" if args.dry_run else "written"
+    print(f"{counted(len(outcomes), 'annotation')}: {counts['written']} {verb}, {counts['already there']} already "
+          f"there, {counts['skipped']} skipped" + ("; nothing was written (--dry-run)" if args.dry_run else ""))
     return 0

@@ -38,6 +38,7 @@ class NoteType:
     symbol: str
     motivation: str
     description: str = ""
+    tags: tuple[str, ...] = ()  # tags of imported annotations that mean this type (lower case)
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def _note_types(entries: list[dict[str, str]] | None) -> tuple[NoteType, ...]:
         NoteType(e["id"], e["label"], e.get("plural", e["label"]),
                  e.get("symbol", defaults.get(e["id"], ("", "", "", DEFAULT_SYMBOL))[3]),
                  e.get("motivation", defaults.get(e["id"], ("", "", "", "", "commenting"))[4]),
-                 e.get("description", ""))
+                 e.get("description", ""), tuple(tag.lower() for tag in e.get("tags", ())))
         for e in entries
     )
 

@@ -83,8 +83,15 @@ def _annotation(config: SiteConfig, view, anchor, text: str, offsets: dict[int, 
     }
     if view.date:
         annotation["created"] = annotation["modified"] = w3c_datetime(view.date)
-    annotation["body"] = {"type": "TextualBody", "value": view.html, "format": "text/html",
-                          "language": config.language}
+    # Everything a note holds, so that importing the export gives the same notes back: its
+    # text; a correction's reading as a body whose purpose is editing; each source as a linked
+    # resource with its title (Dublin Core, which the model's context defines).
+    bodies = [{"type": "TextualBody", "value": view.html, "format": "text/html", "language": config.language}]
+    if view.corrected:
+        bodies.append({"type": "TextualBody", "purpose": "editing", "value": view.corrected, "format": "text/plain",
+                       "language": config.language})
+    bodies += [{"id": source.url, "type": "Text", "dc:title": source.title} for source in view.sources]
+    annotation["body"] = bodies[0] if len(bodies) == 1 else bodies
     annotation["target"] = {
         "source": page_url,
         "selector": [

@@ -164,8 +164,10 @@ def test_web_annotation_export_selects_each_quoted_passage(built):
         assert annotation["id"].startswith(f"{base}nsa-france-phone-calls/#note-")
         ids.add(annotation["id"])
         assert annotation["creator"]["name"] and re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", annotation["created"])
-        body = annotation["body"]
+        body, *more = annotation["body"] if isinstance(annotation["body"], list) else [annotation["body"]]
         assert body["type"] == "TextualBody" and body["format"] == "text/html" and body["value"].startswith("<")
+        for extra in more:  # a correction's reading, then the note's sources
+            assert extra.get("purpose") == "editing" or (extra["type"] == "Text" and extra["id"].startswith("http"))
         target = annotation["target"]
         assert target["source"] == f"{base}nsa-france-phone-calls/"
         quote, position = target["selector"]

@@ -332,6 +332,12 @@ def _item(doc):
     return doc["first"]["items"][0]
 
 
+def _text_body(document: dict) -> dict:
+    """The first annotation's text (its only body, or the first of its bodies)."""
+    body = _item(document)["body"]
+    return body if isinstance(body, dict) else body[0]
+
+
 def _set(path, key, value):
     def change(doc):
         path(doc)[key] = value
@@ -388,7 +394,7 @@ BROKEN = {
     "two modified": (_set(_item, "modified", ["2026-11-28T00:00:00Z"] * 2), "MUST NOT have more than 1 modified"),
     "creator with two ids": (lambda d: _item(d)["creator"].update(id=["https://a.example/", "https://b.example/"]),
                              "Agent MUST NOT have more than 1 IRI"),
-    "textual body without value": (lambda d: _item(d)["body"].pop("value"), "TextualBody MUST have exactly 1 value"),
+    "textual body without value": (lambda d: _text_body(d).pop("value"), "TextualBody MUST have exactly 1 value"),
     "external body without IRI": (_set(_item, "body", {"type": "Text", "format": "text/html"}), "exactly 1 id"),
     "target without source": (lambda d: _item(d)["target"].pop("source"), "exactly 1 id"),
     "target source relative": (lambda d: _item(d)["target"].update(source="/a/"), "source of a Specific Resource"),
