@@ -197,14 +197,14 @@ def _from_w3c(annotation: dict, line: int) -> Incoming:
             sources.append((str(body.get("dc:title") or body["id"]), str(body["id"])))  # a linked resource
     tags = [str(b.get("value", "")) for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
     motivations = annotation.get("motivation", [])
+    motivations = [str(m) for m in (motivations if isinstance(motivations, list) else [motivations])]
     creator = annotation.get("creator", "")
     creator = creator[0] if isinstance(creator, list) and creator else creator
     author = str(creator.get("name") or creator.get("nickname") or "") if isinstance(creator, dict) else str(creator)
-    reply_to = target.get("source", "") if "replying" in (motivations if isinstance(motivations, list) else [motivations]) else ""
+    reply_to = target.get("source", "") if "replying" in motivations else ""  # a reply targets the annotation
     return Incoming(
         source_id=str(annotation.get("id", "")), line=line, **quote, position=position,
-        page=str(target.get("source", "")), body=text,
-        labels=tuple(tags) + tuple(motivations if isinstance(motivations, list) else [motivations]),
+        page=str(target.get("source", "")), body=text, labels=tuple(tags) + tuple(motivations),
         author=author.strip(), created=str(annotation.get("created", "")), corrected=corrected,
         sources=tuple(sources) or _links(text), reply_to=str(reply_to),
     )
