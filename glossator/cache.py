@@ -1,31 +1,28 @@
 """Cache: each article's rendered result, stored under a hash of everything that can change it
 (the tool and its dependencies, site.yaml, the theme's templates, the article file and its
-note files), so that an unchanged article is never rendered again; and, for each output folder,
-what the last build into it left for the next one (its state, its spool of edition-page
-fragments, the site before the live one). A missing or corrupt entry only costs the time to
-render it; the cache is JSON and plain arrays of numbers, never code."""
+note files), so that an unchanged article is never rendered again, and the digests of the
+source files those hashes are made from. A missing or corrupt entry only costs the time to
+render it; the cache is JSON, never code. (What a build leaves for the next build into the
+same folder is `buildstate`'s, in the cache's `builds/` folder.)"""
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, installed_version, worker_count
-from .diagnostics import Diagnostic, Report
-from .parts import EditionParts, Outline, outline_fragments, outline_from_json, outline_to_json
+from .diagnostics import Diagnostic
+from .parts import EditionParts, Outline, outline_from_json, outline_to_json
 from .files import FileStore, write_atomically
-from .publishing import LastSite, Publication, SiteManifest, is_folder
 from .search import SearchRecord
-from .spool import TABLE_ENTRY_SIZE, Spool
 
 CACHE_DIR = ".glossator-cache"
+BUILDS = "builds"  # the folder of buildstate's files, whose states say which entries are in use
 CACHE_FORMAT = 2  # raised whenever what an entry holds changes, so old entries are not read
 PRUNE_AT_LEAST = 100  # new entries before the cache is pruned, for an edition of fewer articles
 READ_IN_PARALLEL_AT = 4_000  # source files with no digest yet, from which they are read on every core
@@ -116,7 +113,7 @@ class FileDigests:
     def save(self) -> None:
         forgotten = len(self.remembered) - len(self.asked)
         if max(self.read, forgotten) * 100 > len(self.asked):
-            _write_json(self.file, [{name: self.remembered[name] for name in sorted(self.asked)}])
+            write_json(self.file, [{name: self.remembered[name] for name in sorted(self.asked)}])
 
 
 def _signature(stat: os.stat_result) -> str:
@@ -174,7 +171,7 @@ class ResultCache:
         never one with errors."""
         if not self.writable or result.parts is None or any(d.severity == "error" for d in result.diagnostics):
             return
-        _write_json(self._entry(key), [result_to_json(result), [vars(record) for record in records]])
+        write_json(self._entry(key), [result_to_json(result), [vars(record) for record in records]])
 
     def records(self, key: str) -> list[SearchRecord]:
         """The search records stored with a result, on the entry's second line: only a search
@@ -182,52 +179,6 @@ class ResultCache:
         with self._entry(key).open(encoding="utf-8") as stream:
             stream.readline()
             return [SearchRecord(**record) for record in json.loads(stream.readline())]
-
-    def last_build(self, output: Path) -> dict:
-        """What the last successful build into `output` was made from, or {}."""
-        try:
-            return json.loads(self._build_file(output, "json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def record_build(self, output: Path, record: dict, state: SiteState) -> None:
-        if self.writable:
-            _write_json(self._build_file(output, "state.json"), state.to_json_lines())
-            _write_json(self._build_file(output, "json"), [record])
-
-    def site_state(self, output: Path) -> SiteState | None:
-        """What the last build into `output` left for the next one, if it still holds: the
-        output folder and the spare are as it left them, and so is its spool."""
-        try:
-            with self._build_file(output, "state.json").open(encoding="utf-8") as lines:
-                state = SiteState.from_json_lines(lines)
-            spool = self.spool_path(output)
-            if state.previous.site.describes(output) and spool.stat().st_size >= state.spool_size \
-                    and Spool.table_path(spool).stat().st_size == TABLE_ENTRY_SIZE * state.fragments:
-                return state
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        return None
-
-    def forget_state(self, output: Path) -> None:
-        """Called before a build touches the output or its spare: if it is killed, the next
-        build starts afresh rather than trust a record of folders it half changed."""
-        self._build_file(output, "state.json").unlink(missing_ok=True)
-
-    def forget_build(self, output: Path) -> None:
-        """The output folder is being changed by something else (the preview)."""
-        self.forget_state(output)
-        self._build_file(output, "json").unlink(missing_ok=True)
-
-    def spool(self, output: Path, keep: bool) -> Spool:
-        """The spool of fragments for builds into `output`, emptied unless `keep`."""
-        return Spool(self.spool_path(output), fresh=not keep)
-
-    def spool_path(self, output: Path) -> Path:
-        return self._build_file(output, "spool")
-
-    def spare_path(self, output: Path) -> Path:
-        return self.folder / "spare" / self._output_name(output)
 
     def prune_when_grown(self, new_entries: int, articles: int) -> None:
         """Count the entries a build added; once they add up to as many as the edition has
@@ -241,14 +192,14 @@ class ResultCache:
         if grown >= max(articles, PRUNE_AT_LEAST):
             self.prune()
             grown = 0
-        _write_json(counter, [{"new_entries": grown}])
+        write_json(counter, [{"new_entries": grown}])
 
     def prune(self) -> None:
         """Delete the results and stored files that no build's state uses: what edits and
         changed templates left behind. What was written in the last minute stays, in case a
         preview (which keeps no state) has just stored it."""
         entries, files = set(), set()
-        for state in (self.folder / "builds").glob("*.state.json"):
+        for state in (self.folder / BUILDS).glob("*.state.json"):
             try:
                 with state.open(encoding="utf-8") as lines:
                     next(lines)  # the header
@@ -266,125 +217,10 @@ class ResultCache:
             except OSError:
                 pass
 
-    @contextmanager
-    def build_lock(self, output: Path) -> Iterator[None]:
-        """Held by a build into `output` for its whole run: a second build waits."""
-        path = self._build_file(output, "lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
-
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def _build_file(self, output: Path, suffix: str) -> Path:
-        return self.folder / "builds" / f"{self._output_name(output)}.{suffix}"
-
-    @staticmethod
-    def _output_name(output: Path) -> str:
-        return hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
-
-
-class BuildMemory:
-    """What a build into `output` takes from the last build there, and leaves for the next: the
-    record that tells whether anything changed, the results whose fragments are still in the
-    kept spool, the site it published (whose predecessor, the spare, the next site is made in),
-    and the cache's growth, which decides when to prune. `build()` calls it around its stages;
-    disabled (`--no-cache`) it reuses nothing but still leaves its record."""
-
-    def __init__(self, cache: ResultCache, output: Path, stamp: str, keys: dict[str, str], enabled: bool = True):
-        self.cache, self.output, self.stamp, self.enabled = cache, output, stamp, enabled
-        self.keys = keys  # each article's cache key, by slug
-        self.old_keys: set[str] = set()
-
-    def unchanged(self) -> dict | None:
-        """The last build's record, when it was made from the same edition with the same
-        options into this very folder: then its site stands."""
-        last = self.cache.last_build(self.output) if self.enabled else {}
-        return last if last.get("stamp") == self.stamp and is_folder(self.output, last.get("folder")) else None
-
-    def resume(self) -> tuple[dict[str, ArticleResult], LastSite | None, Spool]:
-        """The last build's results whose keys are unchanged, the site it published, and the
-        spool to render into: kept when results are reused, emptied otherwise."""
-        state = self.cache.site_state(self.output) if self.enabled else None
-        reused, previous = _reusable(state, self.keys)
-        self.old_keys = {result.key for result in state.results.values()} if state else set()
-        if not reused:
-            self.forget()  # the state points into the spool, which is about to be emptied
-        return reused, previous, self.cache.spool(self.output, keep=bool(reused))
-
-    def forget(self) -> None:
-        """Drop the state before the output or its spare changes: a build killed after this
-        leaves the next one to start afresh rather than trust folders it half changed."""
-        self.cache.forget_state(self.output)
-
-    def remember(self, results: list[ArticleResult], published: Publication, report: Report, spool: Spool) -> None:
-        """Record what this build made (its spool as long as it is now) and prune the cache
-        when it has grown. A build killed before its spool is closed leaves a table shorter
-        than this record says, which the next build refuses."""
-        spooled_bytes, spooled_fragments = spool.end, len(spool)
-        outlined = {result.slug: result for result in results if result.outline}
-        self.cache.record_build(self.output, {"stamp": self.stamp, "folder": published.site.folder,
-                                              "pages": published.pages,
-                                              "warnings": [vars(d) for d in report.sorted()]},
-                                SiteState(outlined, spooled_bytes, spooled_fragments,
-                                          LastSite(published.site, published.inputs, published.spare)))
-        self.cache.prune_when_grown(len(set(self.keys.values()) - self.old_keys), len(self.keys))
-
-
-# A kept spool is emptied when it has grown to this many times the fragments the build uses
-# (and by this many more: a small spool is not worth the trouble).
-SPOOL_SLACK = 3
-SPOOL_MINIMUM = 10_000
-
-
-def _reusable(state: SiteState | None, keys: dict[str, str]) -> tuple[dict[str, ArticleResult], LastSite | None]:
-    """From the last build's state: the results whose keys are unchanged, with their
-    fragments in the kept spool (none when the spool is to be emptied), and the site it
-    published."""
-    if state is None:
-        return {}, None
-    if state.fragments > SPOOL_SLACK * state.used_fragments() + SPOOL_MINIMUM:
-        return {}, state.previous
-    return {slug: result for slug, result in state.results.items() if keys.get(slug) == result.key}, state.previous
-
-
-@dataclass(frozen=True)
-class SiteState:
-    """What a build leaves for the next build into the same folder: each article's result
-    with its fragments' numbers in the spool (then `spool_size` bytes and `fragments`
-    fragments long), and the site it published (`previous`). Saved as JSON lines: a header,
-    then a line per result, so that neither saving nor loading holds it all twice."""
-
-    results: dict[str, ArticleResult]  # by slug
-    spool_size: int
-    fragments: int
-    previous: LastSite
-
-    def to_json_lines(self) -> Iterator[dict]:
-        previous = self.previous
-        yield {"spool_size": self.spool_size, "fragments": self.fragments, "site": vars(previous.site),
-               "inputs": previous.inputs, "spare": vars(previous.spare) if previous.spare else None}
-        for result in self.results.values():
-            yield dict(result_to_json(result), key=result.key)
-
-    @staticmethod
-    def from_json_lines(lines: Iterable[str]) -> SiteState:
-        lines = iter(lines)
-        header = json.loads(next(lines))
-        results = (result_from_json(data, data["key"]) for data in map(json.loads, lines))
-        spare = header["spare"]
-        return SiteState({result.slug: result for result in results}, header["spool_size"], header["fragments"],
-                         LastSite(SiteManifest(**header["site"]), header["inputs"], SiteManifest(**spare) if spare else None))
-
-    def used_fragments(self) -> int:
-        """How many of the spool's fragments its outlines use; the rest are older builds'."""
-        return sum(sum(1 for _ in outline_fragments(result.outline)) for result in self.results.values()
-                   if result.outline)
-
-
-def _write_json(target: Path, documents: Iterable[object]) -> None:
+def write_json(target: Path, documents: Iterable[object]) -> None:
     """Write one JSON document per line, one at a time, so that a large state is never held
     twice (dumps, not dump: only dumps uses the C encoder)."""
     write_atomically(target, ((json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import BuildMemory, ResultCache
+from .buildstate import BuildMemory, build_lock
+from .cache import ResultCache
 from .config import load_config
 from .diagnostics import Diagnostic, Report
 from .plan import plan_articles
@@ -44,7 +45,7 @@ def build(root: Path, output: Path, base_url: str | None = None, strict: bool = 
     config = load_config(root, base_url)
     check_output_folder(config, output)
     cache = ResultCache(root, reuse=use_cache)
-    with cache.build_lock(output):
+    with build_lock(cache, output):
         remove_leftovers(output)
         plan = plan_articles(config, cache, jobs=jobs)
         memory = BuildMemory(cache, output, plan.stamp(str(output.resolve()), strict), dict(zip(plan.slugs, plan.keys)),

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from .buildstate import forget_build
 from .cache import ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, UserError
@@ -50,7 +51,7 @@ class Preview:
             whole = last is None or (last.plan.edition_key, last.plan.slugs) != (plan.edition_key, plan.slugs)
             spool, reused = (Spool(), {}) if whole else (last.spool, {r.slug: r for r in last.results})
             site = render_site(config, self.cache, plan, spool, reused, live_reload=self.live_reload)
-            self.cache.forget_build(self.output)  # `build` must not take the preview's pages for its own
+            forget_build(self.cache, self.output)  # `build` must not take the preview's pages for its own
             if whole:
                 self._publish(site)
             else:

@@ -17,6 +17,7 @@ from jinja2 import Environment
 from . import worker_count
 from .anchoring import AnnotatedArticle, anchor_article
 from .articles import load_article, load_articles
+from .buildstate import spare_path
 from .cache import ArticleResult, ResultCache
 from .config import SiteConfig, load_config
 from .diagnostics import Report, UserError
@@ -93,7 +94,7 @@ def publish_site(site: RenderedSite, output: Path, cache: ResultCache, previous:
     shards = plan_shards([(r.slug, r.records_digest, r.record_count) for r in results], site.config.language)
     stored = [file for result in results for file in result.files]
     return publish(site.config, output, cache.files, stored, site.edition_pages([shard.bundle for shard in shards]),
-                   shards, lambda position: cache.records(results[position].key), previous, cache.spare_path(output),
+                   shards, lambda position: cache.records(results[position].key), previous, spare_path(cache, output),
                    jobs)
 
 

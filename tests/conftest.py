@@ -167,3 +167,20 @@ def browser():
         instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
         yield instance
         instance.close()
+
+
+# --- small editions, changed in place ------------------------------------------------------
+
+def plan_of(root: Path, live_reload: str = ""):
+    """The edition's configuration and plan, as a build would make them."""
+    from glossator.cache import ResultCache
+    from glossator.config import load_config
+    from glossator.plan import plan_articles
+
+    config = load_config(root)
+    return config, plan_articles(config, ResultCache(root), live_reload=live_reload)
+
+
+def add_article(root: Path, slug: str) -> None:
+    (root / "content" / f"{slug}.md").write_text(f"---\ntitle: {slug}\n---\nA short story about {slug}.\n",
+                                                 encoding="utf-8")

@@ -175,10 +175,10 @@ def test_the_cache_drops_what_no_build_uses_once_it_has_grown(edition, monkeypat
 
 
 def test_a_spool_grown_with_old_fragments_is_emptied_and_the_site_stays_the_same(edition, monkeypatch, tmp_path):
-    from glossator import cache, pipeline
+    from glossator import buildstate, pipeline
 
-    monkeypatch.setattr(cache, "SPOOL_SLACK", 1)
-    monkeypatch.setattr(cache, "SPOOL_MINIMUM", 0)
+    monkeypatch.setattr(buildstate, "SPOOL_SLACK", 1)
+    monkeypatch.setattr(buildstate, "SPOOL_MINIMUM", 0)
     note = edition / "annotations/harbour-pier/cracks.md"
     pipeline.build(edition, edition / "_site")
     (spool,) = (edition / CACHE_DIR / "builds").glob("*.spool")
