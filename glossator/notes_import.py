@@ -303,10 +303,20 @@ def _decide(config: SiteConfig, article: Article, anchorer: Anchorer, pages: set
     own_page = _page_key(item.page) == _page_key(config.absolute_url(f"{article.slug}/"))
     anchored = _anchor(anchorer, note, item.position if own_page else None)
     if isinstance(anchored, Diagnostic):
-        return Outcome(item, "skipped", anchored.message + (f"; {anchored.hint.splitlines()[0]}" if anchored.hint else ""))
+        return Outcome(item, "skipped", _why_not(anchored, article))
     if (config.root / path).exists():
         return Outcome(item, "already there", "", path)
     return Outcome(item, "written", "", path, note_file(anchored, item))
+
+
+def _why_not(problem: Diagnostic, article: Article) -> str:
+    """Anchoring's message on one line: the closest passage when there is no match, the lines
+    of the matches when there are several."""
+    hint = problem.hint.splitlines()
+    lines = [line.split(":")[1] for line in hint if line.startswith(article.shown_path + ":")]
+    if lines:
+        return f"{problem.message}, at lines {', '.join(lines)} of {article.shown_path}"
+    return problem.message + (f"; {hint[0]}" if hint else "")
 
 
 def _refusal(item: Incoming, pages: set[str], with_replies: bool) -> str:

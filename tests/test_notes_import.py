@@ -9,8 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from conftest import REPO, run_main, tree
+from conftest import REPO, _copy_demo, run_main, tree
 from glossator import notes_import
 from glossator.diagnostics import UserError
 from glossator.notes_import import import_notes
@@ -40,11 +42,7 @@ def bare_demo(tmp_path: Path) -> Path:
 
 
 def demo_export(tmp_path: Path) -> Path:
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    for name in ("site.yaml", "content", "annotations", "themes"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, demo / name)
+    demo = _copy_demo(tmp_path / "demo")
     build(demo, demo / "_site")
     return demo / "_site" / SLUG / "annotations.jsonld"
 
@@ -136,6 +134,7 @@ def test_a_hypothesis_export_becomes_notes_and_every_refusal_says_why(tmp_path, 
     assert "another page (https://www.example.org/other-story)" in outcomes["Ab3xZ-06"].detail
     assert "not found" in outcomes["Ab3xZ-07"].detail and "did you mean" in outcomes["Ab3xZ-07"].detail
     assert outcomes["Ab3xZ-08"].detail.startswith("ambiguous: 5 matches")
+    assert outcomes["Ab3xZ-08"].detail.endswith(f"at lines 12, 30, 52, 54, 58 of content/{SLUG}.md")
     assert outcomes["Ab3xZ-01"].path != outcomes["ab3xz-01"].path, "ids differing in case stay apart"
     assert outcomes["Ab3xZ-07"].incoming.line == 1 + json.dumps(HYPOTHESIS, indent=2).split("\n").index(
         '      "id": "Ab3xZ-07",')
@@ -213,3 +212,27 @@ def test_an_unknown_article_is_refused_with_the_list(tmp_path, bare_demo):
     with pytest.raises(UserError) as refused:
         import_notes(bare_demo, export, "no-such-story")
     assert refused.value.diagnostics[0].hint == f"articles: {SLUG}"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10_000) | st.sampled_from(["", "Le Monde", "Annotation", "TextQuoteSelector",
+                                                                          "acct:a@hypothes.is", "<p>x</p>", "text/html"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["id", "type", "rows", "items", "first", "next", "target", "selector", "exact", "prefix",
+                         "body", "value", "format", "creator", "user", "references", "tags", "motivation", "source",
+                         "start", "end", "text", "user_info", "display_name", "hidden", "created", "purpose"]),
+        inner, max_size=6),
+    max_leaves=30)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=JSON_VALUES)
+def test_any_json_imports_or_is_refused_with_a_message_never_a_crash(tmp_path, bare_demo, document):
+    export = tmp_path / "any.json"
+    export.write_text(json.dumps(document), encoding="utf-8")
+    try:
+        outcomes = import_notes(bare_demo, export, SLUG, dry_run=True)
+    except UserError as refused:
+        assert refused.diagnostics and refused.diagnostics[0].path == str(export)
+    else:
+        assert all(o.status in ("written", "already there", "skipped") for o in outcomes)
