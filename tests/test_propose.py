@@ -4,14 +4,13 @@ note links to its file in GitHub's editor and to a new issue about it."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, copy_edition, run_main, serve_built
+from conftest import FIXTURES, REPO, _copy_demo, copy_edition, run_main, serve_built
 from glossator.stages import load_site
 
 # Selects the n-th occurrence of `text` among the visible text of the elements matching
@@ -69,17 +68,23 @@ SELECT_ACROSS = """([first, second]) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def fixture_page(browser, tmp_path_factory):
-    """The test edition built and served, its article open; and a copy to check notes in."""
-    root = copy_edition(FIXTURES / "valid", tmp_path_factory.mktemp("propose") / "edition")
+def article_open(browser, root: Path, slug: str):
+    """The edition at `root` built and served, and its article open in a new page; yields
+    (page, root), the edition also being where proposed notes are checked."""
     server, address = serve_built(root)
     page = browser.new_page()
-    page.goto(f"{address}/harbour-pier/")
+    page.goto(f"{address}/{slug}/")
     yield page, root
     page.close()
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def fixture_page(browser, tmp_path_factory):
+    """The test edition, its article open."""
+    yield from article_open(browser, copy_edition(FIXTURES / "valid", tmp_path_factory.mktemp("propose") / "edition"),
+                            "harbour-pier")
 
 
 def proposal(page, selector: str, text: str, nth: int = 0, note_type: str = "") -> tuple[str, str] | str:
@@ -145,17 +150,7 @@ def test_a_selected_passage_becomes_a_note_the_build_anchors_there(fixture_page,
 @pytest.fixture(scope="module")
 def demo_page(browser, tmp_path_factory):
     """The demo edition built and served, its article open."""
-    root = tmp_path_factory.mktemp("propose-demo")
-    for name in ("site.yaml", "content", "annotations", "themes"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    server, address = serve_built(root)
-    page = browser.new_page()
-    page.goto(f"{address}/nsa-france-phone-calls/")
-    yield page, root
-    page.close()
-    server.shutdown()
-    server.server_close()
+    yield from article_open(browser, _copy_demo(tmp_path_factory.mktemp("propose-demo")), "nsa-france-phone-calls")
 
 
 @pytest.mark.parametrize("selector, text, nth", [
