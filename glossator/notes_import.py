@@ -23,7 +23,7 @@ from .config import SLUG, SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .files import write_atomically
 from .importer import escape_markdown, slugify
-from .notes import Note, Source
+from .notes import Note, Source, is_real_date, public_source
 from .rendering import article_text
 from .yamldoc import yaml_scalar
 
@@ -90,22 +90,51 @@ def read_annotations(path: Path, shown_path: str) -> list[Incoming]:
     except json.JSONDecodeError as exc:
         raise UserError([Diagnostic(shown_path, exc.lineno, exc.colno, f"malformed JSON: {exc.msg}",
                                     "export the annotations again, or fix the file at this place")])
+    except RecursionError:
+        raise UserError([Diagnostic(shown_path, 1, 1, "JSON nested too deeply to be an annotation export",
+                                    "export the annotations again")])
+    lines = _Lines(text)
     items = _hypothesis_rows(document)
     if items is not None:
-        return [_from_hypothesis(row, _line_of(text, row)) for row in items if isinstance(row, dict)]
+        return [_from_hypothesis(row, lines.of(row)) for row in items if isinstance(row, dict)]
     items = _w3c_annotations(document)
     if items is None:
         raise UserError([Diagnostic(shown_path, 1, 1, "no annotations found in this JSON",
                                     "import a W3C Web Annotation document (an Annotation, AnnotationPage or "
                                     "AnnotationCollection) or a Hypothesis API search response")])
-    return [_from_w3c(annotation, _line_of(text, annotation)) for annotation in items]
+    return [_from_w3c(annotation, lines.of(annotation)) for annotation in items]
 
 
-def _line_of(text: str, item: dict) -> int:
-    """The line where an annotation starts in the file: where its id is first written."""
-    key = json.dumps(item.get("id", ""), ensure_ascii=False)
-    found = text.find(key) if item.get("id") else -1
-    return text.count("\n", 0, found) + 1 if found >= 0 else 1
+def _dict(value) -> dict:
+    """A field that should hold an object: anything else counts as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    """A field that may hold one value or a list of them, as a list (None: empty)."""
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _text(value) -> str:
+    """A field that should hold text: a number is written out, anything else is empty."""
+    return value if isinstance(value, str) else str(value) if isinstance(value, (int, float)) else ""
+
+
+class _Lines:
+    """The line of each annotation in the file, found in one pass: annotations are looked up in
+    the order they are written, each from where the previous one was found."""
+
+    def __init__(self, text: str):
+        self.text, self.position, self.line = text, 0, 1
+
+    def of(self, item: dict) -> int:
+        source_id = _text(item.get("id"))
+        found = self.text.find(json.dumps(source_id, ensure_ascii=False), self.position) if source_id else -1
+        if found < 0:
+            return self.line
+        self.line += self.text.count("\n", self.position, found)
+        self.position = found
+        return self.line
 
 
 def _hypothesis_rows(document) -> list | None:
@@ -126,34 +155,33 @@ def _w3c_annotations(document) -> list[dict] | None:
     if _is_type(document, "Annotation"):
         return [document]
     if _is_type(document, "AnnotationPage"):
-        return [item for item in document.get("items", []) if isinstance(item, dict)]
+        return [item for item in _list(document.get("items")) if isinstance(item, dict)]
     if _is_type(document, "AnnotationCollection"):
-        found, page = [], document.get("first")
-        while isinstance(page, dict):
-            found += [item for item in page.get("items", []) if isinstance(item, dict)]
-            page = page.get("next")
+        found, page, seen = [], document.get("first"), 0
+        while isinstance(page, dict) and seen < 10_000:
+            found += [item for item in _list(page.get("items")) if isinstance(item, dict)]
+            page, seen = page.get("next"), seen + 1
         return found
     return None
 
 
-def _is_type(item: dict, name: str) -> bool:
-    kinds = item.get("type", [])
-    return name in (kinds if isinstance(kinds, list) else [kinds])
+def _is_type(item, name: str) -> bool:
+    return isinstance(item, dict) and name in _list(item.get("type"))
 
 
 def _from_hypothesis(row: dict, line: int) -> Incoming:
-    target = next((t for t in row.get("target", []) if isinstance(t, dict)), {})
-    quote, position = _selectors(target.get("selector", []))
-    references = row.get("references") or []
-    author = ((row.get("user_info") or {}).get("display_name") or "").strip() or _hypothesis_user(row.get("user", ""))
-    body = str(row.get("text") or "")
+    target = next((t for t in _list(row.get("target")) if isinstance(t, dict)), {})
+    quote, position = _selectors(target.get("selector"))
+    references = [_text(reference) for reference in _list(row.get("references"))]
+    author = _text(_dict(row.get("user_info")).get("display_name")).strip() or _hypothesis_user(_text(row.get("user")))
+    body = _text(row.get("text"))
     return Incoming(
-        source_id=str(row.get("id", "")), line=line, **quote, position=position,
-        page=str(target.get("source") or row.get("uri") or ""), body=body,
-        labels=tuple(str(tag) for tag in row.get("tags") or []), author=author,
-        created=str(row.get("created", "")), sources=_links(body),
-        reply_to=str(references[0]) if references else "",
-        hidden=bool(row.get("hidden") or row.get("flagged") or (row.get("moderation") or {}).get("is_hidden")),
+        source_id=_text(row.get("id")), line=line, **quote, position=position,
+        page=_text(target.get("source")) or _text(row.get("uri")), body=body,
+        labels=tuple(_text(tag) for tag in _list(row.get("tags"))), author=author,
+        created=_text(row.get("created")), sources=_links(body),
+        reply_to=references[0] if references else "",  # the thread's first annotation
+        hidden=bool(row.get("hidden") or row.get("flagged") or _dict(row.get("moderation")).get("is_hidden")),
     )
 
 
@@ -165,12 +193,12 @@ def _hypothesis_user(user: str) -> str:
 
 def _selectors(selectors) -> tuple[dict, tuple[int, int] | None]:
     quote, position = {}, None
-    for selector in selectors if isinstance(selectors, list) else [selectors]:
+    for selector in _list(selectors):
         if not isinstance(selector, dict):
             continue
         if selector.get("type") == "TextQuoteSelector" and not quote:
-            quote = {"quote": str(selector.get("exact", "")), "prefix": str(selector.get("prefix", "")),
-                     "suffix": str(selector.get("suffix", ""))}
+            quote = {"quote": _text(selector.get("exact")), "prefix": _text(selector.get("prefix")),
+                     "suffix": _text(selector.get("suffix"))}
         elif selector.get("type") == "TextPositionSelector" and position is None:
             if isinstance(selector.get("start"), int) and isinstance(selector.get("end"), int):
                 position = (selector["start"], selector["end"])
@@ -178,35 +206,30 @@ def _selectors(selectors) -> tuple[dict, tuple[int, int] | None]:
 
 
 def _from_w3c(annotation: dict, line: int) -> Incoming:
-    targets = annotation.get("target", [])
-    target = next((t for t in (targets if isinstance(targets, list) else [targets])), {})
-    if isinstance(target, str):
-        target = {"source": target}
-    quote, position = _selectors(target.get("selector", []))
-    bodies = annotation.get("body", [])
-    bodies = bodies if isinstance(bodies, list) else [bodies]
+    target = next((t for t in _list(annotation.get("target")) if isinstance(t, (dict, str))), {})
+    target = {"source": target} if isinstance(target, str) else target
+    quote, position = _selectors(target.get("selector"))
+    bodies = _list(annotation.get("body"))
     text, corrected, sources = "", "", []
     for body in bodies:
-        if isinstance(body, str):
-            sources.append((body, body))
-        elif _is_type(body, "TextualBody") and body.get("purpose") == "editing":
-            corrected = str(body.get("value", ""))
+        if _is_type(body, "TextualBody") and body.get("purpose") == "editing":
+            corrected = _text(body.get("value"))
         elif _is_type(body, "TextualBody") and body.get("purpose") != "tagging":
-            text = _markdown(str(body.get("value", "")), str(body.get("format", "text/plain")))
-        elif isinstance(body, dict) and str(body.get("id", "")).startswith(("http://", "https://")):
-            sources.append((str(body.get("dc:title") or body["id"]), str(body["id"])))  # a linked resource
-    tags = [str(b.get("value", "")) for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
-    motivations = annotation.get("motivation", [])
-    motivations = [str(m) for m in (motivations if isinstance(motivations, list) else [motivations])]
-    creator = annotation.get("creator", "")
-    creator = creator[0] if isinstance(creator, list) and creator else creator
-    author = str(creator.get("name") or creator.get("nickname") or "") if isinstance(creator, dict) else str(creator)
-    reply_to = target.get("source", "") if "replying" in motivations else ""  # a reply targets the annotation
+            text = _markdown(_text(body.get("value")), _text(body.get("format")) or "text/plain")
+        elif isinstance(body, (dict, str)):  # a linked resource: the note's evidence
+            address = body if isinstance(body, str) else _text(body.get("id"))
+            title = address if isinstance(body, str) else _text(body.get("dc:title")) or address
+            sources.append((title, address))
+    tags = [_text(body.get("value")) for body in bodies if isinstance(body, dict) and body.get("purpose") == "tagging"]
+    motivations = [_text(m) for m in _list(annotation.get("motivation"))]
+    creator = next(iter(_list(annotation.get("creator"))), "")
+    author = _text(creator.get("name")) or _text(creator.get("nickname")) if isinstance(creator, dict) else _text(creator)
     return Incoming(
-        source_id=str(annotation.get("id", "")), line=line, **quote, position=position,
-        page=str(target.get("source", "")), body=text, labels=tuple(tags) + tuple(motivations),
-        author=author.strip(), created=str(annotation.get("created", "")), corrected=corrected,
-        sources=tuple(sources) or _links(text), reply_to=str(reply_to),
+        source_id=_text(annotation.get("id")), line=line, **quote, position=position,
+        page=_text(target.get("source")), body=text, labels=tuple(tags) + tuple(motivations),
+        author=author.strip(), created=_text(annotation.get("created")), corrected=corrected,
+        sources=tuple(sources) or _links(text),
+        reply_to=_text(target.get("source")) if "replying" in motivations else "",  # a reply targets the annotation
     )
 
 
@@ -236,17 +259,19 @@ def import_notes(root: Path, file: Path, slug: str, dry_run: bool = False, with_
     config = load_config(root)
     article = _article(config, slug)
     incoming = read_annotations(file, shown_path)
-    if with_replies:
-        incoming = _fold_replies(incoming)
+    incoming, folded = _fold_replies(incoming) if with_replies else (incoming, set())
     anchorer = Anchorer(article_text(article), article.shown_path)
     pages = _pages_of(config, article)
     outcomes: list[Outcome] = []
+    written: set[str] = set()
     for item in incoming:
-        outcome = _decide(config, article, anchorer, pages, item, with_replies)
-        if outcome.status == "written" and any(o.path == outcome.path for o in outcomes):
+        outcome = _decide(config, article, anchorer, pages, item, item.source_id in folded)
+        if outcome.status == "written" and outcome.path in written:
             outcome = replace(outcome, status="already there", text="")
-        if outcome.status == "written" and not dry_run:
-            write_atomically(root / outcome.path, [outcome.text.encode("utf-8")])
+        if outcome.status == "written":
+            written.add(outcome.path)
+            if not dry_run:
+                write_atomically(config.root / outcome.path, [outcome.text.encode("utf-8")])
         outcomes.append(outcome)
     return outcomes
 
@@ -265,39 +290,50 @@ def _article(config: SiteConfig, slug: str) -> Article:
 
 
 def _pages_of(config: SiteConfig, article: Article) -> set[str]:
-    """The addresses an annotation of this article may target, when the article has a
-    `source`: the original's and its page in the edition (as the export names it)."""
-    if not article.source:
-        return set()  # any page: nothing says which one the article was first published on
-    return {_page_key(config.absolute_url(f"{article.slug}/")), _page_key(article.source)}
+    """The addresses an annotation of this article may target: its page in the edition (as
+    the export names it) and the original's, when the article has a `source`."""
+    own = _page_key(config.absolute_url(f"{article.slug}/"))
+    return {own, _page_key(article.source)} if article.source else {own}
 
 
 def _page_key(address: str) -> str:
     """An address compared without scheme, 'www.', query, fragment or final slash."""
-    parts = urlsplit(address.strip())
-    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        parts = urlsplit(address.strip())
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # not an address at all ('http://[oops')
+        return address
     return f"{host}{parts.path.rstrip('/')}"
 
 
-def _fold_replies(incoming: list[Incoming]) -> list[Incoming]:
-    """Each reply appended to the body of the annotation it answers (thread order)."""
-    by_id = {item.source_id: item for item in incoming if not item.reply_to}
+def _fold_replies(incoming: list[Incoming]) -> tuple[list[Incoming], set[str]]:
+    """Each reply appended, in the file's order, to the body of the annotation its thread
+    starts with (a reply to a reply goes up the thread); hidden replies never. Returns the
+    annotations and the ids of the replies folded in."""
+    parent = {item.source_id: item.reply_to for item in incoming if item.reply_to}
+    roots = {item.source_id: item for item in incoming if not item.reply_to}
+    folded = set()
     for item in incoming:
-        root = by_id.get(item.reply_to)
-        if root is not None and item.body.strip():
-            by_id[item.reply_to] = replace(root, replies=root.replies + ((item.author, item.body.strip()),))
-    return [by_id.get(item.source_id, item) if not item.reply_to else item for item in incoming]
+        root_id, steps = item.reply_to, 0
+        while root_id in parent and steps < len(parent):
+            root_id, steps = parent[root_id], steps + 1
+        root = roots.get(root_id)
+        if item.reply_to and root is not None and not item.hidden and item.body.strip():
+            roots[root_id] = replace(root, replies=root.replies + ((item.author, item.body.strip()),))
+            folded.add(item.source_id)
+    return [roots.get(item.source_id, item) for item in incoming], folded
 
 
 def _decide(config: SiteConfig, article: Article, anchorer: Anchorer, pages: set[str], item: Incoming,
-            with_replies: bool) -> Outcome:
-    why = _refusal(item, pages, with_replies)
+            folded: bool) -> Outcome:
+    why = _refusal(item, pages, _page_key(config.absolute_url("")), folded)
     if why:
         return Outcome(item, "skipped", why)
     note_id = _note_id(item.source_id, item.quote)
     path = f"annotations/{article.slug}/{note_id}.md"
+    sources = tuple(Source(title, url) for title, url in item.sources if public_source(url))  # as the check wants
     note = Note(note_id, article.slug, path, _note_type(config, item.labels), item.quote, item.prefix, item.suffix,
-                None, item.author, tuple(Source(title, url) for title, url in item.sources), item.corrected,
+                None, item.author, sources, item.corrected,
                 item.created[:10], item.body, (("quote", 1, 1),))
     # Positions break ties only when they count over this edition's text: its own export.
     own_page = _page_key(item.page) == _page_key(config.absolute_url(f"{article.slug}/"))
@@ -319,16 +355,22 @@ def _why_not(problem: Diagnostic, article: Article) -> str:
     return problem.message + (f"; {hint[0]}" if hint else "")
 
 
-def _refusal(item: Incoming, pages: set[str], with_replies: bool) -> str:
+def _in_edition(address: str, edition_root: str) -> bool:
+    """Whether an address is a page of this edition (another article's, then). With a base
+    URL that is only a path, the edition's pages are the addresses without a host."""
+    return _page_key(address).startswith(edition_root or "/")
+
+
+def _refusal(item: Incoming, pages: set[str], edition_root: str, folded: bool) -> str:
     """Why an annotation cannot become a note before it is even anchored, or ''."""
     if item.reply_to:
-        return "a reply" + (", folded into the note it answers" if with_replies else
-                            " (pass --with-replies to fold replies into the note they answer)")
+        return "a reply" + (", folded into the note it answers" if folded else
+                            " (with --with-replies, replies are appended to the note their thread starts with)")
     if item.hidden:
         return "hidden or flagged by a moderator"
     if not item.quote.strip():
         return "a page note: it quotes no passage (no TextQuoteSelector)"
-    if item.page and pages and _page_key(item.page) not in pages:
+    if item.page and _page_key(item.page) not in pages and (len(pages) > 1 or _in_edition(item.page, edition_root)):
         return f"an annotation of another page ({item.page}), not of this article"
     if not item.author:
         return "no author (creator or user) to credit"
@@ -411,7 +453,7 @@ def note_file(note: Note, item: Incoming) -> str:
     if note.corrected:
         lines.append(f"corrected: {yaml_scalar(note.corrected)}")
     lines.append(f"author: {yaml_scalar(note.author)}")
-    if re.match(r"^\d{4}-\d{2}-\d{2}$", note.date):
+    if is_real_date(note.date):
         lines.append(f"date: {note.date}")
     if note.sources:
         lines.append("sources:")

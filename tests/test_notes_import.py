@@ -236,3 +236,70 @@ def test_any_json_imports_or_is_refused_with_a_message_never_a_crash(tmp_path, b
         assert refused.diagnostics and refused.diagnostics[0].path == str(export)
     else:
         assert all(o.status in ("written", "already there", "skipped") for o in outcomes)
+
+
+
+@pytest.mark.parametrize("document", [
+    {"rows": [{"id": "a", "user_info": "x", "moderation": "x", "user": 5, "tags": 5, "target": 5, "references": 5}]},
+    {"rows": [{"id": "b", "user_info": {"display_name": 5}, "target": [None, {"selector": 5}]}]},
+    {"type": "Annotation", "target": 5, "body": 3}, {"type": "Annotation", "target": [None], "body": [1]},
+    {"type": "AnnotationPage", "items": 5}, {"type": "AnnotationCollection", "first": "https://example.org/page-1"},
+    {"type": "Annotation", "creator": "Ana", "target": {"source": "http://[oops",
+                                                       "selector": {"type": "TextQuoteSelector", "exact": "Le Monde"}}},
+    [[[[[[[[[[[[]]]]]]]]]]]] * 2,
+])
+def test_fields_of_the_wrong_shape_are_read_as_missing(tmp_path, bare_demo, document):
+    export = tmp_path / "odd.json"
+    export.write_text(json.dumps(document), encoding="utf-8")
+    try:
+        outcomes = import_notes(bare_demo, export, SLUG, dry_run=True)
+    except UserError as refused:
+        assert refused.diagnostics[0].path == str(export)
+    else:
+        assert all(o.status == "skipped" for o in outcomes)
+
+
+def test_a_deeply_nested_file_is_refused(tmp_path, bare_demo):
+    export = tmp_path / "deep.json"
+    export.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(UserError) as refused:
+        import_notes(bare_demo, export, SLUG)
+    assert "nested too deeply" in refused.value.diagnostics[0].message
+
+
+def test_what_the_check_would_refuse_is_left_out_of_the_note(tmp_path, bare_demo, capsys):
+    row = hypothesis_row("Zz-1", "Laurent Fabius", created="2024-13-45T00:00:00Z",
+                         text="See [a staging copy](https://staging.example.org/x), [a script](javascript:alert(1)) "
+                              "and [the ministry](https://www.diplomatie.gouv.fr/).")
+    export = tmp_path / "h.json"
+    export.write_text(json.dumps({"rows": [row]}), encoding="utf-8")
+    (outcome,) = import_notes(bare_demo, export, SLUG)
+    text = (bare_demo / outcome.path).read_text(encoding="utf-8")
+    assert "date:" not in text and "staging" not in text.split("---")[1] and "javascript" not in text.split("---")[1]
+    assert "url: https://www.diplomatie.gouv.fr/" in text
+    assert run_main("check", root=bare_demo, capsys=capsys).code == 0
+
+
+def test_hidden_replies_are_never_folded_and_a_reply_to_a_reply_joins_its_thread(tmp_path, bare_demo):
+    rows = [hypothesis_row("T-1", "Laurent Fabius", text="The first note."),
+            hypothesis_row("T-2", "", text="A reply.", references=["T-1"], target=[{"source": CNN_PAGE}]),
+            hypothesis_row("T-3", "", text="A reply to the reply.", references=["T-1", "T-2"],
+                           target=[{"source": CNN_PAGE}]),
+            hypothesis_row("T-4", "", text="SPAM", references=["T-1"], hidden=True, target=[{"source": CNN_PAGE}]),
+            hypothesis_row("T-5", "", text="To a note not in the file.", references=["X-9"],
+                           target=[{"source": CNN_PAGE}])]
+    export = tmp_path / "h.json"
+    export.write_text(json.dumps({"rows": rows}), encoding="utf-8")
+    outcomes = import_notes(bare_demo, export, SLUG, with_replies=True)
+    text = (bare_demo / outcomes[0].path).read_text(encoding="utf-8")
+    assert "A reply." in text and "A reply to the reply." in text and "SPAM" not in text
+    assert [("folded" in o.detail) for o in outcomes[1:]] == [True, True, False, False]
+
+
+def test_the_export_of_another_article_of_the_edition_is_refused(tmp_path, bare_demo):
+    article = bare_demo / "content" / f"{SLUG}.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(f"\nsource: {CNN_PAGE}", ""), encoding="utf-8")
+    (bare_demo / "content" / "other-story.md").write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    export = demo_export(tmp_path)
+    outcomes = import_notes(bare_demo, export, "other-story")
+    assert {o.status for o in outcomes} == {"skipped"} and "another page" in outcomes[0].detail
