@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -143,6 +145,7 @@ def load_note(path: Path, shown_path: str, slug: str, config: SiteConfig, report
     front, body, _ = split_front_matter(text, shown_path)
     doc = parse_yaml(front, shown_path, first_line=2)
     problems = validate(doc, "note") + _check_type(doc, config) + _check_source_addresses(doc)
+    problems += _check_date(doc, {(problem.line, problem.col) for problem in problems})
     if problems:
         report.extend(problems)
         return None
@@ -176,6 +179,25 @@ def _check_type(doc: YamlDoc, config: SiteConfig) -> list[Diagnostic]:
     return [Diagnostic(doc.path, line, col, f"unknown note type '{note_type}'", hint + "types: " + ", ".join(ids))]
 
 
+def _check_date(doc: YamlDoc, reported: set[tuple[int, int]]) -> list[Diagnostic]:
+    """A date of the right form that no calendar has (the schema checks the form)."""
+    value = doc.data.get("date") if isinstance(doc.data, dict) else None
+    if not isinstance(value, str) or doc.position("date") in reported or is_real_date(value):
+        return []
+    line, col = doc.position("date")
+    return [Diagnostic(doc.path, line, col, f"field 'date' is not a real date: {value!r}",
+                       "write the day the note was written as YYYY-MM-DD, e.g. 2026-11-28")]
+
+
+def is_real_date(value: str) -> bool:
+    """'2024-02-29' yes, '2023-02-29' or '2024-13-45' no."""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
 # Labels that mark a copy of a site not meant for readers: staging.example.org, preview.…, dev.…
 NOT_PUBLIC_LABELS = {"staging", "preview", "dev"}
 
@@ -193,6 +215,14 @@ def _check_source_addresses(doc: YamlDoc) -> list[Diagnostic]:
             problems.append(Diagnostic(doc.path, line, col, f"source address is {why}: {url}",
                                        "cite the page's public, canonical address, as readers reach it"))
     return problems
+
+
+PUBLIC_ADDRESS = re.compile(r"^https?://[^\s/]+\S*$")  # as the note schema's `url`
+
+
+def public_source(url: str) -> bool:
+    """Whether a note may cite this address: http(s), and one the public reaches."""
+    return bool(PUBLIC_ADDRESS.match(url)) and not _not_public(url)
 
 
 def _not_public(url: str) -> str:
