@@ -82,9 +82,12 @@ def article_open(browser, root: Path, slug: str):
 
 @pytest.fixture(scope="module")
 def fixture_page(browser, tmp_path_factory):
-    """The test edition, its article open."""
-    yield from article_open(browser, copy_edition(FIXTURES / "valid", tmp_path_factory.mktemp("propose") / "edition"),
-                            "harbour-pier")
+    """The test edition, its article open, with a last paragraph of characters Markdown reads."""
+    root = copy_edition(FIXTURES / "valid", tmp_path_factory.mktemp("propose") / "edition")
+    article = root / "content" / "harbour-pier.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nShares of AT&T fell &amp; the S&P 500 rose, "
+                       "while 3 < 4 and a <b> tag stayed text.\n", encoding="utf-8")
+    yield from article_open(browser, root, "harbour-pier")
 
 
 def proposal(page, selector: str, text: str, nth: int = 0, note_type: str = "") -> tuple[str, str] | str:
@@ -134,6 +137,7 @@ def checked_anchor(root: Path, capsys, filename: str, text: str, slug: str = "ha
     (".article-body", "fair price for a pier", 0, "fair price for a pier"),
     (".article-body", "treasurer said — and the vote", 0, "treasurer said — and the vote"),  # a dash
     (".article-body", "erry compan", 1, "ferry company"),  # widened to whole words
+    (".article-body", "Shares of AT&T fell & the S&P 500", 0, "Shares of AT&T fell & the S&P 500"),
 ])
 def test_a_selected_passage_becomes_a_note_the_build_anchors_there(fixture_page, capsys, selector, text, nth,
                                                                     passage):
@@ -294,3 +298,29 @@ def test_the_page_and_the_build_share_one_normalization():
     script = (REPO / "themes/default/static/propose.js").read_text(encoding="utf-8")
     assert "data.equivalents" in script and not any(ch in script for ch in EQUIVALENTS if ch.strip())
     assert normalize("a \u201cb\u201d -- c\u2026").text == 'a "b" \u2014 c...'
+
+
+
+def test_a_triple_click_selects_one_paragraph_not_two(fixture_page):
+    page, _ = fixture_page
+    page.evaluate("""() => {
+      const paragraphs = [...document.querySelectorAll('.article-body p')];
+      const first = paragraphs.find((p) => p.textContent.startsWith('Opponents'));
+      const next = paragraphs.find((p) => p.textContent.startsWith('The ferry company said it'));
+      const range = document.createRange();
+      range.setStart(first.firstChild, 0);
+      range.setEnd(next.firstChild, 0);
+      document.getSelection().removeAllRanges();
+      document.getSelection().addRange(range);
+      document.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+    }""")
+    made = control_result(page)
+    assert isinstance(made, tuple) and "quote: 'Opponents said the plan would cost too much." in made[1]
+
+
+def test_the_control_goes_when_the_selection_does(fixture_page):
+    page, _ = fixture_page
+    proposal(page, ".article-body", "fair price for a pier")
+    page.evaluate("() => { document.getSelection().removeAllRanges(); "
+                  "document.dispatchEvent(new MouseEvent('mouseup', { bubbles: true })); }")
+    page.locator("#propose-here").wait_for(state="hidden")

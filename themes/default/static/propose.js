@@ -151,9 +151,15 @@
     return suffix ? { suffix } : { occurrence: matches.indexOf(chosen) + 1 };
   }
 
-  // Markdown characters escaped, so that the build reads the text as it is written.
+  // As importer.escape_markdown: the text escaped so that the build reads it as written.
   function markdownText(text) {
-    return text.replace(/[\\`*_[\]<&]/g, (ch) => "\\" + ch);
+    let escaped = text.replace(/[\\`*_[\]]/g, (ch) => "\\" + ch)
+      .replace(/&(?=#?\w+;)/g, "&amp;").replace(/<(?=[A-Za-z/!?])/g, "&lt;");
+    const start = escaped.match(/^(#|>|[-+*](?=\s)|\d+(?=[.)]\s)|=+$)/);
+    if (start) {
+      escaped = /^\d/.test(start[1]) ? start[1] + "\\" + escaped.slice(start[1].length) : "\\" + escaped;
+    }
+    return escaped;
   }
 
   function yamlText(text) {
@@ -254,7 +260,9 @@
       return null; // a selection elsewhere on the page: no control
     }
     const start = nearestBlock(textParent(range.startContainer));
-    const end = nearestBlock(textParent(range.endContainer));
+    // A triple click ends the range at the very start of the next block: it selected one.
+    const endsAtNextBlock = range.endOffset === 0 && range.endContainer !== range.startContainer;
+    const end = endsAtNextBlock ? start : nearestBlock(textParent(range.endContainer));
     if (textParent(range.startContainer).closest(data.skip) || textParent(range.endContainer).closest(data.skip)) {
       return { message: "A note's own text cannot be quoted: select a passage of the article." };
     }
@@ -298,14 +306,21 @@
   }
 
   function showControl() {
-    const found = readSelection(document.getSelection());
+    const selection = document.getSelection();
+    const found = readSelection(selection);
     if (!found) {
+      if (selection.isCollapsed && !control.contains(document.activeElement)) {
+        control.hidden = true; // the selection is gone, and its link with it
+        selected = null;
+      }
       return;
     }
-    const block = found.pointed ? found.pointed.block : textParent(document.getSelection().getRangeAt(0).startContainer);
+    const start = textParent(selection.getRangeAt(0).startContainer);
+    const block = found.pointed ? found.pointed.block : start.closest(data.block_tags.join(",") + ", aside, section") || start;
     selected = found.passage ? found : null;
-    // Placed right after the block, so that Tab from a keyboard selection reaches it next.
-    const anchor = block && block.closest(".annotated") ? block.closest(".annotated") : block;
+    // Placed right after the block (after its notes), so that Tab from a keyboard selection
+    // reaches it next; never inside a link or a note.
+    const anchor = block.closest(".annotated") || block;
     if (anchor && anchor.parentNode && anchor.nextSibling !== control) {
       anchor.parentNode.insertBefore(control, anchor.nextSibling);
     }
