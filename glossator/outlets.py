@@ -97,7 +97,14 @@ OUTLETS = (CNN,)
 def rules_for(sources: list[str], outlets: list[str], lines: list[str]) -> OutletRules:
     """The rule set of the outlet a page comes from, judged by its source addresses, the
     outlets its byline or dateline names, and its lines; `GENERAL` when no outlet claims it."""
-    hosts = {urlsplit(source).hostname or "" for source in sources}
+    hosts = {_host(source) for source in sources}
     named = {outlet for outlet in outlets if outlet}
     lowered = {line.lower() for line in lines}
     return next((rules for rules in OUTLETS if rules.claims(hosts, named, lowered)), GENERAL)
+
+
+def _host(address: str) -> str:
+    try:
+        return urlsplit(address).hostname or ""
+    except ValueError:  # 'https://[oops/story': not an address
+        return ""

@@ -375,3 +375,8 @@ def test_sentences_above_or_inside_the_header_of_another_outlet_stay():
         "The newsletter everyone reads.",
         "The vote came after a long night of debate in the council chamber, with residents watching.",
         "The bridge opens in May."]
+
+
+def test_a_line_that_only_looks_like_an_address_is_no_trouble():
+    article = parse_scraped_text(OTHER_OUTLET_TOP + "https://[oops/story\n\nThe council met on Monday.\n")
+    assert paragraph_texts(article.body) == ["The council met on Monday."]
