@@ -100,7 +100,7 @@ def _page_count(items: int, size: int) -> int:
 
 def render_edition(env: jinja2.Environment, config: SiteConfig, outlines: list[Outline], spool: Spool,
                    search_bundles: list[str], edition_key: str) -> Iterator[EditionPage]:
-    """The edition-wide files, one at a time, newest article first; `edition` is the hash
+    """The edition-wide files, one at a time, newest article first; `edition_key` is the hash
     of the templates and settings every page is made with."""
     outlines = sorted(outlines, key=lambda p: (p.date, p.slug), reverse=True)
     by_type: dict[str, list[Fragment]] = {}

@@ -18,7 +18,8 @@ from .publishing import static_files
 @dataclass(frozen=True)
 class Plan:
     """The articles of an edition and the cache key of each, found without rendering anything;
-    `report` holds the problems found on the way (notes outside any article's folder)."""
+    `report` holds the problems found on the way (badly named or linked files, notes outside
+    any article's folder)."""
 
     slugs: list[str]
     keys: list[str]

@@ -1,4 +1,4 @@
-"""Serving: a live preview. Each change goes through the build's stages (`pipeline`), reusing
+"""Serving: a live preview. Each change goes through the build's stages (`plan`, `stages`), reusing
 every article whose sources did not change; the rendered site is kept in memory and only the
 files that changed are written to the folder being served. The browser reloads; every mistake
 is survived: problems are printed and shown at the top of every page."""

@@ -174,7 +174,7 @@ class ArticleJob:
     root: str
     base_url: str | None
     slug: str
-    edition_key: str  # the hash of site.yaml and the templates, for the worker's setup
+    edition_key: str  # the hash of site.yaml, the templates and the build's options, for the worker's setup
     live_reload: str = ""
     key: str = ""
 
