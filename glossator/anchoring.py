@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .diagnostics import Diagnostic
 from .notes import Note
@@ -196,6 +196,22 @@ class Anchorer:
         if prefix:
             return f"prefix: {yaml_scalar(prefix)}   # or occurrence: {number}"
         return f"occurrence: {number}"
+
+    def simplest_selectors(self, note: Note, anchor: Anchor) -> Note:
+        """The note with the selectors a contributor would write for the anchored passage:
+        none when the quote occurs once, else the shortest prefix that picks it, else the
+        shortest suffix, else its occurrence (`build.py note` and `import-notes` both)."""
+        bare = replace(note, prefix="", suffix="", occurrence=None)
+        matches = self.matches(note.quote)
+        if len(matches) < 2:
+            return bare
+        match = next(m for m in matches if self.blocks[m.block] is anchor.block
+                     and self.norms[m.block].original(m.start, m.end) == (anchor.start, anchor.end))
+        prefix = self.unique_prefix(match, matches)
+        if prefix:
+            return replace(bare, prefix=prefix)
+        suffix = self.unique_suffix(match, matches)
+        return replace(bare, suffix=suffix) if suffix else replace(bare, occurrence=matches.index(match) + 1)
 
     def unique_prefix(self, match: _Match, matches: list[_Match]) -> str:
         """The fewest words before `match` (two at least) found before no other match, or ''.

@@ -392,7 +392,7 @@ def _anchor(anchorer: Anchorer, note: Note, position: tuple[int, int] | None) ->
         result = _by_position(anchorer, attempt, position)
     if not isinstance(result, Anchor):
         return result
-    return _simplest_selectors(anchorer, replace(note, prefix="", suffix=""), result)
+    return anchorer.simplest_selectors(note, result)
 
 
 def _by_position(anchorer: Anchorer, note: Note, position: tuple[int, int]) -> Anchor | Diagnostic:
@@ -407,19 +407,6 @@ def _by_position(anchorer: Anchorer, note: Note, position: tuple[int, int]) -> A
                     return anchorer.resolve(replace(note, prefix="", suffix="", occurrence=number))
         offset += len(block.text) + 2
     return anchorer.resolve(note)
-
-
-def _simplest_selectors(anchorer: Anchorer, bare: Note, anchor: Anchor) -> Note:
-    matches = anchorer.matches(bare.quote)
-    if len(matches) < 2:
-        return bare
-    match = next(m for m in matches if anchorer.blocks[m.block] is anchor.block
-                 and anchorer.norms[m.block].original(m.start, m.end) == (anchor.start, anchor.end))
-    prefix = anchorer.unique_prefix(match, matches)
-    if prefix:
-        return replace(bare, prefix=prefix)
-    suffix = anchorer.unique_suffix(match, matches)
-    return replace(bare, suffix=suffix) if suffix else replace(bare, occurrence=matches.index(match) + 1)
 
 
 def _note_type(config: SiteConfig, labels: tuple[str, ...]) -> str:

@@ -50,7 +50,7 @@ def new_note(root: Path, slug: str, quote: str, note_type: str, author: str | No
         if result.message.startswith("ambiguous"):
             result = replace(result, hint=result.hint + "\nor pass --occurrence N to choose the N-th match")
         raise UserError([result])
-    note = _with_selectors(anchorer, note)
+    note = anchorer.simplest_selectors(note, result)
     target = folder / f"{note_id}.md"
     text = note_file(note, author or _git_user(), date.today().isoformat())
     write_atomically(target, [text.encode("utf-8")])
@@ -65,19 +65,6 @@ def _free_id(folder: Path, quote: str) -> str:
         number += 1
         note_id = f"{base}-{number}"
     return note_id
-
-
-def _with_selectors(anchorer: Anchorer, note: Note) -> Note:
-    """Replace `occurrence` by a prefix (or suffix) when the quote is not unique."""
-    matches = anchorer.matches(note.quote)
-    if note.occurrence is None or len(matches) < 2:
-        return replace(note, occurrence=None)
-    match = matches[note.occurrence - 1]
-    prefix = anchorer.unique_prefix(match, matches)
-    if prefix:
-        return replace(note, prefix=prefix, occurrence=None)
-    suffix = anchorer.unique_suffix(match, matches)
-    return replace(note, suffix=suffix, occurrence=None) if suffix else note
 
 
 def _git_user() -> str:
