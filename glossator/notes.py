@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from .config import SLUG, SiteConfig
 from .diagnostics import Diagnostic, Report, UserError
-from .yamldoc import YamlDoc, parse_yaml, read_source, split_front_matter, validate
+from .yamldoc import YamlDoc, parse_yaml, read_source, split_front_matter, validate, yaml_scalar
 
 MAX_WORDS = 120
 
@@ -187,6 +187,25 @@ def _check_date(doc: YamlDoc, reported: set[tuple[int, int]]) -> list[Diagnostic
     line, col = doc.position("date")
     return [Diagnostic(doc.path, line, col, f"field 'date' is not a real date: {value!r}",
                        "write the day the note was written as YYYY-MM-DD, e.g. 2026-11-28")]
+
+
+def front_matter_lines(note: Note) -> list[str]:
+    """A note's fields as front matter lines, in the order contributors write them (the
+    scaffold and import-notes write notes with it)."""
+    lines = [f"type: {note.type}", f"quote: {yaml_scalar(note.quote)}"]
+    lines += [f"{key}: {yaml_scalar(value)}" for key, value in (("prefix", note.prefix), ("suffix", note.suffix)) if value]
+    if note.occurrence is not None:
+        lines.append(f"occurrence: {note.occurrence}")
+    if note.corrected:
+        lines.append(f"corrected: {yaml_scalar(note.corrected)}")
+    lines.append(f"author: {yaml_scalar(note.author)}")
+    if is_real_date(note.date):
+        lines.append(f"date: {note.date}")
+    if note.sources:
+        lines.append("sources:")
+        for source in note.sources:
+            lines += [f"  - title: {yaml_scalar(source.title)}", f"    url: {yaml_scalar(source.url)}"]
+    return lines
 
 
 def is_real_date(value: str) -> bool:

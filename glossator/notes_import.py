@@ -23,9 +23,8 @@ from .config import SLUG, SiteConfig, load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .files import write_atomically
 from .importer import escape_markdown, slugify
-from .notes import Note, Source, is_real_date, public_source
+from .notes import Note, Source, front_matter_lines, public_source
 from .rendering import article_text
-from .yamldoc import yaml_scalar
 
 MAX_BYTES = 20_000_000  # a larger file is refused: a class's annotations of one article are far smaller
 NOTE_ID_PREFIX = re.compile(r"#note-(?P<id>[a-z0-9-]+)$")  # Glossator's own export: .../<slug>/#note-<id>
@@ -433,20 +432,7 @@ def _note_id(source_id: str, quote: str) -> str:
 
 def note_file(note: Note, item: Incoming) -> str:
     """The note file: front matter, then the body (with replies, when folded in)."""
-    lines = ["---", f"type: {note.type}", f"quote: {yaml_scalar(note.quote)}"]
-    lines += [f"{key}: {yaml_scalar(value)}" for key, value in (("prefix", note.prefix), ("suffix", note.suffix)) if value]
-    if note.occurrence is not None:
-        lines.append(f"occurrence: {note.occurrence}")
-    if note.corrected:
-        lines.append(f"corrected: {yaml_scalar(note.corrected)}")
-    lines.append(f"author: {yaml_scalar(note.author)}")
-    if is_real_date(note.date):
-        lines.append(f"date: {note.date}")
-    if note.sources:
-        lines.append("sources:")
-        for source in note.sources:
-            lines += [f"  - title: {yaml_scalar(source.title)}", f"    url: {yaml_scalar(source.url)}"]
-    lines += ["---", item.body.strip()]
+    lines = ["---", *front_matter_lines(note), "---", item.body.strip()]
     for author, reply in item.replies:
         lines += ["", f"Reply by {escape_markdown(author, at_line_start=False)}: {reply}"]
     return "\n".join(lines).rstrip("\n") + "\n"

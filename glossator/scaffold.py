@@ -13,10 +13,9 @@ from .articles import load_articles
 from .config import load_config
 from .diagnostics import Diagnostic, Report, UserError
 from .importer import slugify
-from .notes import Note
+from .notes import Note, front_matter_lines
 from .files import write_atomically
 from .rendering import article_text
-from .yamldoc import yaml_scalar
 
 QUOTE_LINE = 4  # the line of `quote:` in a new note file
 
@@ -81,12 +80,8 @@ def _git_user() -> str:
 
 def note_file(note: Note, author: str, today: str) -> str:
     """A new note's text: front matter with the checked quote, then room for the note."""
-    lines = ["---", "# yaml-language-server: $schema=../../glossator/schemas/note.schema.json",
-             f"type: {note.type}", f"quote: {yaml_scalar(note.quote)}"]
-    lines += [f"{key}: {yaml_scalar(value)}" for key, value in (("prefix", note.prefix), ("suffix", note.suffix)) if value]
-    if note.occurrence is not None:
-        lines.append(f"occurrence: {note.occurrence}")
-    lines += [f"author: {yaml_scalar(author)}", f"date: {today}",
-              "# Cite where the facts come from:", "# sources:", '#   - title: "..."', "#     url: https://...",
+    lines = ["---", "# yaml-language-server: $schema=../../glossator/schemas/note.schema.json"]
+    lines += front_matter_lines(replace(note, author=author, date=today))
+    lines += ["# Cite where the facts come from:", "# sources:", '#   - title: "..."', "#     url: https://...",
               "---", ""]
     return "\n".join(lines)
