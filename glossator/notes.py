@@ -7,11 +7,11 @@ import ipaddress
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import SLUG, SiteConfig
+from .timestamps import is_iso_timestamp
 from .diagnostics import Diagnostic, Report, UserError
 from .yamldoc import YamlDoc, parse_yaml, read_source, split_front_matter, validate, yaml_scalar
 
@@ -210,11 +210,7 @@ def front_matter_lines(note: Note) -> list[str]:
 
 def is_real_date(value: str) -> bool:
     """'2024-02-29' yes, '2023-02-29' or '2024-13-45' no."""
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
+    return len(value) == 10 and is_iso_timestamp(value)
 
 
 # Labels that mark a copy of a site not meant for readers: staging.example.org, preview.…, dev.…

@@ -25,6 +25,7 @@ from .files import write_atomically
 from .importer import escape_markdown, slugify
 from .notes import Note, Source, front_matter_lines, public_source
 from .rendering import article_text
+from .syndication import article_plain_text
 
 MAX_BYTES = 20_000_000  # a larger file is refused: a class's annotations of one article are far smaller
 NOTE_ID_PREFIX = re.compile(r"#note-(?P<id>[a-z0-9-]+)$")  # Glossator's own export: .../<slug>/#note-<id>
@@ -260,7 +261,7 @@ def import_notes(root: Path, file: Path, slug: str, dry_run: bool = False, with_
     incoming = read_annotations(file, shown_path)
     incoming, folded = _fold_replies(incoming) if with_replies else (incoming, set())
     anchorer = Anchorer(article_text(article), article.shown_path)
-    pages = _pages_of(config, article)
+    pages = _Pages.of(config, article)
     outcomes: list[Outcome] = []
     written: set[str] = set()
     for item in incoming:
@@ -288,11 +289,26 @@ def _article(config: SiteConfig, slug: str) -> Article:
     return article
 
 
-def _pages_of(config: SiteConfig, article: Article) -> set[str]:
-    """The addresses an annotation of this article may target: its page in the edition (as
-    the export names it) and the original's, when the article has a `source`."""
-    own = _page_key(config.absolute_url(f"{article.slug}/"))
-    return {own, _page_key(article.source)} if article.source else {own}
+@dataclass(frozen=True)
+class _Pages:
+    """The pages an annotation of the article may target, as `_page_key`s."""
+
+    own: str  # the article's page in the edition, as the export names it
+    original: str  # where it was first published: its `source`, or ''
+    edition: str  # the edition's root ('/' when the base URL is only a path)
+
+    @staticmethod
+    def of(config: SiteConfig, article: Article) -> _Pages:
+        return _Pages(_page_key(config.absolute_url(f"{article.slug}/")),
+                      _page_key(article.source) if article.source else "", _page_key(config.absolute_url("")) or "/")
+
+    def foreign(self, address: str) -> bool:
+        """Whether an annotation of `address` is of another page: any page but these two when
+        the article has a source; without one, only the edition's other pages."""
+        key = _page_key(address)
+        if key in (self.own, self.original):
+            return False
+        return bool(self.original) or key.startswith(self.edition)
 
 
 def _page_key(address: str) -> str:
@@ -323,9 +339,9 @@ def _fold_replies(incoming: list[Incoming]) -> tuple[list[Incoming], set[str]]:
     return [roots.get(item.source_id, item) for item in incoming], folded
 
 
-def _decide(config: SiteConfig, article: Article, anchorer: Anchorer, pages: set[str], item: Incoming,
+def _decide(config: SiteConfig, article: Article, anchorer: Anchorer, pages: _Pages, item: Incoming,
             folded: bool) -> Outcome:
-    why = _refusal(item, pages, _page_key(config.absolute_url("")), folded)
+    why = _refusal(item, pages, folded)
     if why:
         return Outcome(item, "skipped", why)
     note_id = _note_id(item.source_id, item.quote)
@@ -335,7 +351,7 @@ def _decide(config: SiteConfig, article: Article, anchorer: Anchorer, pages: set
                 None, item.author, sources, item.corrected,
                 item.created[:10], item.body, (("quote", 1, 1),))
     # Positions break ties only when they count over this edition's text: its own export.
-    own_page = _page_key(item.page) == _page_key(config.absolute_url(f"{article.slug}/"))
+    own_page = _page_key(item.page) == pages.own
     anchored = _anchor(anchorer, note, item.position if own_page else None)
     if isinstance(anchored, Diagnostic):
         return Outcome(item, "skipped", _why_not(anchored, article))
@@ -354,13 +370,7 @@ def _why_not(problem: Diagnostic, article: Article) -> str:
     return problem.message + (f"; {hint[0]}" if hint else "")
 
 
-def _in_edition(address: str, edition_root: str) -> bool:
-    """Whether an address is a page of this edition (another article's, then). With a base
-    URL that is only a path, the edition's pages are the addresses without a host."""
-    return _page_key(address).startswith(edition_root or "/")
-
-
-def _refusal(item: Incoming, pages: set[str], edition_root: str, folded: bool) -> str:
+def _refusal(item: Incoming, pages: _Pages, folded: bool) -> str:
     """Why an annotation cannot become a note before it is even anchored, or ''."""
     if item.reply_to:
         return "a reply" + (", folded into the note it answers" if folded else
@@ -369,7 +379,7 @@ def _refusal(item: Incoming, pages: set[str], edition_root: str, folded: bool) -
         return "hidden or flagged by a moderator"
     if not item.quote.strip():
         return "a page note: it quotes no passage (no TextQuoteSelector)"
-    if item.page and _page_key(item.page) not in pages and (len(pages) > 1 or _in_edition(item.page, edition_root)):
+    if item.page and pages.foreign(item.page):
         return f"an annotation of another page ({item.page}), not of this article"
     if not item.author:
         return "no author (creator or user) to credit"
@@ -396,15 +406,12 @@ def _anchor(anchorer: Anchorer, note: Note, position: tuple[int, int] | None) ->
 
 def _by_position(anchorer: Anchorer, note: Note, position: tuple[int, int]) -> Anchor | Diagnostic:
     """The match that starts where the export's TextPositionSelector says, counted over the
-    article's plain text as the export counts it (blocks joined by blank lines)."""
-    offset = 0
-    for index, block in enumerate(anchorer.blocks):
-        if offset <= position[0] < offset + len(block.text) + 2:
-            for number, match in enumerate(anchorer.matches(note.quote), start=1):
-                start, _ = anchorer.norms[match.block].original(match.start, match.end)
-                if match.block == index and offset + start == position[0]:
-                    return anchorer.resolve(replace(note, prefix="", suffix="", occurrence=number))
-        offset += len(block.text) + 2
+    article's plain text as the export counts it."""
+    _, offsets = article_plain_text(anchorer.text)
+    for number, match in enumerate(anchorer.matches(note.quote), start=1):
+        start, _ = anchorer.norms[match.block].original(match.start, match.end)
+        if offsets[id(anchorer.blocks[match.block])] + start == position[0]:
+            return anchorer.resolve(replace(note, prefix="", suffix="", occurrence=number))
     return anchorer.resolve(note)
 
 

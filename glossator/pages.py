@@ -285,7 +285,7 @@ def article_files(env: jinja2.Environment, config: SiteConfig, view: ArticleView
         (f"{slug}/index.html", page),
         (f"{slug}/notes.css", pairing_stylesheet(view)),
         (f"{slug}/annotations.jsonld", web_annotations(config, view.annotated, view.notes)),
-        (f"{slug}/article.txt", article_plain_text(view.annotated)[0] + "\n"),
+        (f"{slug}/article.txt", article_plain_text(view.annotated.text)[0] + "\n"),
     ]
 
 

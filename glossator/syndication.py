@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from .anchoring import AnnotatedArticle
 from .config import SiteConfig
+from .rendering import ArticleText
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -18,11 +19,11 @@ CONTEXT_CHARACTERS = 32
 EPOCH = "1970-01-01T00:00:00Z"
 
 
-def article_plain_text(item: AnnotatedArticle) -> tuple[str, dict[int, int]]:
+def article_plain_text(text: ArticleText) -> tuple[str, dict[int, int]]:
     """The article's text as the export counts it: its visible blocks (title, highlights, body,
     captions) joined by blank lines; and where each block starts in it, keyed by `id(block)`."""
     parts, offsets, position = [], {}, 0
-    for block in item.text.blocks:
+    for block in text.blocks:
         offsets[id(block)] = position
         parts.append(block.text)
         position += len(block.text) + 2
@@ -41,7 +42,7 @@ def w3c_datetime(value: str) -> str:
 
 def web_annotations(config: SiteConfig, item: AnnotatedArticle, views) -> str:
     """The article's notes as an AnnotationCollection holding one AnnotationPage (JSON-LD)."""
-    text, offsets = article_plain_text(item)
+    text, offsets = article_plain_text(item.text)
     page_url = config.absolute_url(f"{item.article.slug}/")
     collection_url = config.absolute_url(f"{item.article.slug}/annotations.jsonld")
     by_id = {anchor.note.id: anchor for anchor in item.anchors}

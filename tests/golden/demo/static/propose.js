@@ -214,8 +214,10 @@
   }
 
   // A passage and the match the reader pointed at (a selection), or an explanation.
+  let articleBlocks = null; // the article's text does not change once the page is loaded
+
   function proposal(passage, type, pointed) {
-    const blocks = blockElements();
+    const blocks = articleBlocks || (articleBlocks = blockElements());
     const quote = normalize(passage).trim();
     if (!quote) {
       return { message: "Select a passage of the article, or type it above." };
